@@ -1,0 +1,46 @@
+package admin
+
+import (
+	"net/http"
+
+	"github.com/switchboard-mcp/switchboard/internal/identity"
+	"github.com/switchboard-mcp/switchboard/internal/policy"
+)
+
+// handler serves one route for an authenticated, authorized principal.
+type handler func(w http.ResponseWriter, r *http.Request, p identity.Principal) error
+
+type route struct {
+	pattern string
+	perm    policy.Action
+	h       handler
+}
+
+// routes is the whole API surface. openapi_test.go keeps openapi.json in
+// step with it.
+func (a *API) routes() []route {
+	return []route{
+		{"GET /api/v1/openapi.json", policy.Public, a.openAPI},
+		{"GET /api/v1/me", policy.Authenticated, a.me},
+		{"GET /api/v1/users", policy.UsersRead, a.listUsers},
+
+		{"GET /api/v1/servers", policy.ServersRead, a.listServers},
+		{"POST /api/v1/servers", policy.ServersEdit, a.createServer},
+		{"GET /api/v1/servers/{name}", policy.ServersRead, a.getServer},
+		{"DELETE /api/v1/servers/{name}", policy.ServersEdit, a.deleteServer},
+		{"POST /api/v1/servers/{name}/sync", policy.ServersEdit, a.syncServer},
+
+		{"GET /api/v1/endpoints", policy.EndpointsRead, a.listEndpoints},
+		{"POST /api/v1/endpoints", policy.EndpointsEdit, a.createEndpoint},
+		{"GET /api/v1/endpoints/{name}", policy.EndpointsRead, a.getEndpoint},
+		{"DELETE /api/v1/endpoints/{name}", policy.EndpointsEdit, a.deleteEndpoint},
+		{"PATCH /api/v1/endpoints/{name}/tools", policy.EndpointsEdit, a.updateTools},
+
+		{"GET /api/v1/tokens", policy.TokensOwn, a.listTokens},
+		{"POST /api/v1/tokens", policy.TokensOwn, a.createToken},
+		{"DELETE /api/v1/tokens/{id}", policy.TokensOwn, a.revokeToken},
+
+		{"GET /api/v1/audit", policy.AuditRead, a.listAudit},
+		{"GET /api/v1/audit/{seq}", policy.AuditRead, a.getAudit},
+	}
+}

@@ -1,0 +1,122 @@
+package gateway
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+	"github.com/switchboard-mcp/switchboard/internal/audit"
+	"github.com/switchboard-mcp/switchboard/internal/store"
+	"github.com/switchboard-mcp/switchboard/internal/upstream"
+)
+
+// toolHandler returns the handler of one exposed tool. The route is bound
+// at registration, so the hot path does no lookups.
+func (g *Gateway) toolHandler(rt *endpointRT, exposed string, r route) mcp.ToolHandler {
+	return func(ctx context.Context, req *mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+		return g.call(ctx, rt, exposed, r, req)
+	}
+}
+
+// call is the whole tools/call path, in order.
+func (g *Gateway) call(ctx context.Context, rt *endpointRT, exposed string, r route, req *mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+	start := g.cfg.Now()
+
+	// 1. Resolve the caller. 2. Authorize: the HTTP boundary checked the
+	// endpoint grant, and only enabled tools are registered at all.
+	// 3. Tool policy and 4. request redaction come with later issues.
+	ev := g.requestEvent(req, rt.ep.Load().Name, "tools/call")
+	ev.Server, ev.Tool, ev.Request = r.server.Name, r.tool.Name, req.Params.Arguments
+
+	// 5. Record "started"; fail closed.
+	started := ev
+	started.Code, started.Time = audit.CodeToolCallStart, start
+	if _, err := g.cfg.Audit.Record(ctx, started); err != nil {
+		g.cfg.Logger.ErrorContext(ctx, "audit start failed; call refused", "request_id", ev.RequestID, "err", err)
+		return nil, auditUnavailable(ev.RequestID)
+	}
+
+	// 6. Inject the credential and 7. forward, with a timeout.
+	userID := ""
+	if r.server.CredentialMode == store.ModePersonal {
+		userID = ev.ActorID
+	}
+	cctx, cancel := context.WithTimeout(ctx, g.cfg.CallTimeout)
+	res, err := g.cfg.Pool.CallTool(cctx, r.server, userID, r.tool.Name, req.Params.Arguments)
+	cancel()
+
+	// 8. Cap the response; 9. response redaction comes later.
+	res, rpcErr, body := g.outcome(&ev, r, res, err)
+
+	// 10. Record the outcome; fail closed.
+	ev.Code, ev.Time = audit.CodeToolCall, start
+	ev.Response = body
+	ev.DurationUS = g.cfg.Now().Sub(start).Microseconds()
+	if _, err := g.cfg.Audit.Record(ctx, ev); err != nil {
+		g.cfg.Logger.ErrorContext(ctx, "audit outcome failed; result withheld", "request_id", ev.RequestID, "err", err)
+		return nil, auditUnavailable(ev.RequestID)
+	}
+
+	// 11. Return.
+	return res, rpcErr
+}
+
+// outcome classifies an upstream answer, sets ev.Outcome and ev.Error, and
+// returns what the client gets plus the JSON to audit.
+func (g *Gateway) outcome(ev *store.AuditEvent, r route, res *mcp.CallToolResult, err error) (*mcp.CallToolResult, error, json.RawMessage) {
+	var je *jsonrpc.Error
+	switch {
+	case errors.As(err, &je):
+		ev.Outcome, ev.Error = audit.OutcomeUpstreamError, je.Message
+		body, _ := json.Marshal(je)
+		return nil, je, body
+	case errors.Is(err, upstream.ErrNoCredential):
+		ev.Outcome, ev.Error = audit.OutcomeCredentialMissing, err.Error()
+		return g.toolError(fmt.Sprintf("Switchboard has no credential for server %q. Ask an admin to configure one.", r.server.Name))
+	case errors.Is(err, context.DeadlineExceeded):
+		ev.Outcome, ev.Error = audit.OutcomeUpstreamError, "timed out after "+g.cfg.CallTimeout.String()
+		return g.toolError(fmt.Sprintf("Upstream server %q did not answer within %s. Other servers' tools are unaffected.", r.server.Name, g.cfg.CallTimeout))
+	case err != nil:
+		ev.Outcome, ev.Error = audit.OutcomeUpstreamError, err.Error()
+		g.cfg.Logger.Warn("upstream call failed", "server", r.server.Name, "tool", r.tool.Name, "request_id", ev.RequestID, "err", err)
+		return g.toolError(fmt.Sprintf("Upstream server %q is unavailable right now (request %s). Other servers' tools are unaffected.", r.server.Name, ev.RequestID))
+	}
+	body, merr := json.Marshal(res)
+	if merr != nil {
+		ev.Outcome, ev.Error = audit.OutcomeUpstreamError, "unencodable result: "+merr.Error()
+		return g.toolError(fmt.Sprintf("Upstream server %q sent a result that could not be relayed.", r.server.Name))
+	}
+	if len(body) > g.cfg.MaxResponseBytes {
+		ev.Outcome = audit.OutcomeUpstreamError
+		ev.Error = fmt.Sprintf("response of %d bytes exceeds the %d-byte limit", len(body), g.cfg.MaxResponseBytes)
+		return g.toolErrorWithBody(fmt.Sprintf("The result of %s was %d bytes, more than the gateway's limit of %d bytes.", r.tool.Name, len(body), g.cfg.MaxResponseBytes), body)
+	}
+	ev.Outcome = audit.OutcomeOK
+	if res.IsError {
+		ev.Outcome = audit.OutcomeToolError
+	}
+	return res, nil, body
+}
+
+func (g *Gateway) toolError(msg string) (*mcp.CallToolResult, error, json.RawMessage) {
+	res := &mcp.CallToolResult{IsError: true, Content: []mcp.Content{&mcp.TextContent{Text: msg}}}
+	body, _ := json.Marshal(res)
+	return res, nil, body
+}
+
+// toolErrorWithBody returns a tool error to the client but audits the
+// upstream's original body (which the audit writer caps in turn).
+func (g *Gateway) toolErrorWithBody(msg string, original json.RawMessage) (*mcp.CallToolResult, error, json.RawMessage) {
+	res, _, _ := g.toolError(msg)
+	return res, nil, original
+}
+
+func auditUnavailable(requestID string) error {
+	return &jsonrpc.Error{
+		Code:    jsonrpc.CodeInternalError,
+		Message: "the audit log is unavailable, so the call was not completed (request " + requestID + ")",
+	}
+}

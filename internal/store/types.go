@@ -1,0 +1,181 @@
+package store
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// Roles of a user. Finer grained roles come with the access-control work;
+// until then these strings are the whole vocabulary.
+const (
+	RoleAdmin   = "admin"
+	RoleEditor  = "editor"
+	RoleAuditor = "auditor"
+	RoleMember  = "member"
+)
+
+// User is a human principal.
+type User struct {
+	ID        string
+	Email     string // unique, lower case
+	Name      string
+	Role      string
+	Disabled  bool
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// APIToken is a bearer token for the API and the MCP endpoints. Only the
+// SHA-256 of the secret is stored.
+type APIToken struct {
+	ID         string
+	Name       string
+	UserID     string
+	Hash       []byte // SHA-256 of the token text; unique
+	Prefix     string // the first characters of the token, for display
+	EndpointID string // "" = any endpoint the owner may use
+	CreatedAt  time.Time
+	ExpiresAt  time.Time // zero = never
+	RevokedAt  time.Time // zero = active
+}
+
+// Transports of an upstream server.
+const (
+	TransportStreamableHTTP = "streamable-http"
+	TransportSSE            = "sse"
+)
+
+// Auth methods of an upstream server.
+const (
+	AuthNone   = "none"
+	AuthBearer = "bearer"
+	AuthHeader = "header"
+)
+
+// Credential modes of an upstream server.
+const (
+	ModeShared   = "shared"
+	ModePersonal = "personal"
+)
+
+// Server is an upstream MCP server.
+type Server struct {
+	ID             string
+	Name           string // unique; [a-z0-9-], used in exposed tool names
+	Description    string
+	URL            string
+	Transport      string
+	AuthMethod     string
+	AuthHeader     string // header name for AuthHeader
+	CredentialMode string
+	SyncedAt       time.Time // last successful catalog sync; zero = never
+	SyncError      string    // last sync failure, "" after a success
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+}
+
+// Tool is one entry of a server's tool catalog, as last synced.
+type Tool struct {
+	ServerID     string
+	Name         string
+	Title        string
+	Description  string
+	InputSchema  json.RawMessage
+	OutputSchema json.RawMessage // may be nil
+	Annotations  json.RawMessage // may be nil
+	Hash         string          // hex SHA-256 of the canonical definition
+	UpdatedAt    time.Time       // when Hash last changed
+}
+
+// SyncResult says what a catalog sync changed, by tool name.
+type SyncResult struct {
+	Added     []string
+	Changed   []string // the definition hash differs: drifted wherever enabled
+	Removed   []string
+	Unchanged int
+}
+
+// Credential is an encrypted secret for a server: the shared one (UserID "")
+// or a personal one.
+type Credential struct {
+	ID         string
+	ServerID   string
+	UserID     string // "" = shared
+	Ciphertext []byte // vault-sealed; associated data "credential/<ID>"
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+}
+
+// Endpoint is a named set of servers with per-tool enablement.
+type Endpoint struct {
+	ID          string
+	Name        string // unique; served at /mcp/{Name}
+	Description string
+	ServerIDs   []string // order is preserved
+	Unprefixed  bool     // expose bare tool names instead of {server}__{tool}
+	Tools       []EndpointTool
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}
+
+// EndpointTool records an admin's selection of one tool on an endpoint.
+// A tool is exposed only while Enabled and while ApprovedHash equals the
+// catalog's current Hash; a mismatch means the definition drifted since it
+// was approved, and the tool stays off until it is enabled again.
+type EndpointTool struct {
+	ServerID     string
+	Tool         string
+	Enabled      bool
+	ApprovedHash string
+}
+
+// VaultKey is one data key of the vault keyring, wrapped by the master key.
+type VaultKey struct {
+	ID        uint32
+	Wrapped   []byte
+	Active    bool
+	CreatedAt time.Time
+}
+
+// AuditEvent is one hash-chained audit record.
+type AuditEvent struct {
+	Seq           int64 // assigned by the writer, strictly increasing
+	ID            string
+	Time          time.Time
+	Code          string // stable dotted code, e.g. mcp.tool.call
+	RequestID     string // correlates the events of one request
+	ActorType     string // user | service_account | anonymous
+	ActorID       string
+	ActorEmail    string
+	TokenID       string
+	ClientName    string
+	ClientVersion string
+	SessionID     string
+	Endpoint      string
+	Server        string
+	Tool          string
+	Method        string
+	Outcome       string
+	Error         string
+	Request       json.RawMessage
+	Response      json.RawMessage
+	DurationUS    int64
+	PrevHash      []byte
+	Hash          []byte
+}
+
+// AuditFilter selects audit events. Zero fields match everything.
+// Results are ordered by Seq descending, starting below BeforeSeq when set.
+type AuditFilter struct {
+	ActorID   string
+	Endpoint  string
+	Server    string
+	Tool      string
+	Code      string
+	Outcome   string
+	RequestID string
+	Since     time.Time
+	Until     time.Time
+	BeforeSeq int64
+	Limit     int
+}
