@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/auth"
 	"github.com/switchboard-mcp/switchboard/internal/identity"
@@ -12,8 +13,8 @@ import (
 const principalExtra = "principal"
 
 // tokenVerifier adapts identity.Verifier to the SDK's bearer middleware. A
-// store failure is logged and reported as a bare 500-free invalid token
-// would hide an outage, so it stays a plain error without details.
+// store failure is logged and answered with a 500 that carries no detail;
+// reporting it as an invalid token would hide an outage.
 func (g *Gateway) tokenVerifier(ctx context.Context, token string, _ *http.Request) (*auth.TokenInfo, error) {
 	p, err := g.cfg.Verifier.Verify(ctx, token)
 	if errors.Is(err, identity.ErrInvalidToken) {
@@ -23,7 +24,11 @@ func (g *Gateway) tokenVerifier(ctx context.Context, token string, _ *http.Reque
 		g.cfg.Logger.ErrorContext(ctx, "token verification failed", "err", err)
 		return nil, errors.New("temporarily unable to verify the token")
 	}
-	return &auth.TokenInfo{UserID: p.ID, Extra: map[string]any{principalExtra: p}}, nil
+	exp := p.ExpiresAt
+	if exp.IsZero() {
+		exp = g.cfg.Now().Add(24 * time.Hour) // the SDK requires an expiry; ours never ends
+	}
+	return &auth.TokenInfo{UserID: p.ID, Expiration: exp, Extra: map[string]any{principalExtra: p}}, nil
 }
 
 // principalOf returns the principal that the bearer middleware attached.

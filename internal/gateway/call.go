@@ -67,9 +67,9 @@ func (g *Gateway) call(ctx context.Context, rt *endpointRT, exposed string, r ro
 // outcome classifies an upstream answer, sets ev.Outcome and ev.Error, and
 // returns what the client gets plus the JSON to audit.
 func (g *Gateway) outcome(ev *store.AuditEvent, r route, res *mcp.CallToolResult, err error) (*mcp.CallToolResult, error, json.RawMessage) {
-	var je *jsonrpc.Error
+	je, isRPC := upstream.RPCError(err)
 	switch {
-	case errors.As(err, &je):
+	case isRPC:
 		ev.Outcome, ev.Error = audit.OutcomeUpstreamError, je.Message
 		body, _ := json.Marshal(je)
 		return nil, je, body

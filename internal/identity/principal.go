@@ -1,6 +1,9 @@
 package identity
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // Principal is an authenticated caller.
 type Principal struct {
@@ -9,7 +12,8 @@ type Principal struct {
 	Email      string
 	Role       string
 	TokenID    string
-	EndpointID string // the token is bound to this endpoint, "" = any
+	EndpointID string    // the token is bound to this endpoint, "" = any
+	ExpiresAt  time.Time // when the token expires, zero = never
 }
 
 type principalKey struct{}

@@ -123,6 +123,6 @@ func (v *Verifier) lookup(ctx context.Context, hash []byte, now time.Time) (Prin
 	if u.Disabled {
 		return Principal{}, time.Time{}, ErrInvalidToken
 	}
-	p := Principal{Type: "user", ID: u.ID, Email: u.Email, Role: u.Role, TokenID: t.ID, EndpointID: t.EndpointID}
+	p := Principal{Type: "user", ID: u.ID, Email: u.Email, Role: u.Role, TokenID: t.ID, EndpointID: t.EndpointID, ExpiresAt: t.ExpiresAt}
 	return p, t.ExpiresAt, nil
 }

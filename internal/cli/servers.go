@@ -1,0 +1,327 @@
+package cli
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+
+	"github.com/switchboard-mcp/switchboard/internal/api"
+)
+
+func serverCmd() *command {
+	return &command{
+		name:    "server",
+		aliases: []string{"servers"},
+		summary: "Manage upstream MCP servers and their tool catalogs",
+		example: "switchboard server add github --url https://api.githubcopilot.com/mcp/ --auth bearer --secret-env GITHUB_PAT\n" +
+			"switchboard server list",
+		subs: []*command{serverAddCmd(), serverListCmd(), serverShowCmd(), serverSyncCmd(), serverRemoveCmd()},
+	}
+}
+
+type serverAddOpts struct {
+	url, transport, auth, header, mode, description string
+	secret                                          secretSource
+	noSync, json                                    bool
+}
+
+func serverAddCmd() *command {
+	return &command{
+		name:    "add",
+		summary: "Add an upstream MCP server and sync its tools",
+		args:    "NAME --url URL [flags]",
+		long: "A shared secret (a token or API key) is read from stdin or an environment variable,\n" +
+			"never from the command line. Personal servers take no secret here: each user connects\n" +
+			"their own account. New tools start disabled on every endpoint.",
+		example: "switchboard server add docs --url https://mcp.example.com/mcp\n" +
+			"printf %s \"$GITHUB_PAT\" | switchboard server add github --url https://api.githubcopilot.com/mcp/ --auth bearer --secret-stdin\n" +
+			"switchboard server add search --url https://search.example/mcp --header X-API-Key --secret-env SEARCH_KEY\n" +
+			"switchboard server add linear --url https://mcp.linear.app/sse --transport sse --credential-mode personal --auth bearer",
+		refused: secretFlags,
+		setup: func(fs *flag.FlagSet) action {
+			o := &serverAddOpts{}
+			fs.StringVar(&o.url, "url", "", "`URL` of the upstream MCP server (required)")
+			fs.StringVar(&o.transport, "transport", "", "`TRANSPORT`: streamable-http or sse (default streamable-http)")
+			fs.StringVar(&o.auth, "auth", "", "upstream auth `METHOD`: none, bearer or header (default none)")
+			fs.StringVar(&o.header, "header", "", "header `NAME` that carries the secret; implies --auth header")
+			fs.StringVar(&o.mode, "credential-mode", "", "credential `MODE`: shared (one for every caller) or personal (default shared)")
+			fs.BoolVar(&o.secret.stdin, "secret-stdin", false, "read the shared secret from stdin")
+			fs.StringVar(&o.secret.env, "secret-env", "", "read the shared secret from environment variable `VAR`")
+			fs.StringVar(&o.description, "description", "", "`TEXT` that tells people what the server is")
+			fs.BoolVar(&o.noSync, "no-sync", false, "do not sync the tool catalog now")
+			fs.BoolVar(&o.json, "json", false, "print the API's JSON answer")
+			return o.run
+		},
+	}
+}
+
+func (o *serverAddOpts) run(ctx context.Context, s *session, args []string) error {
+	name, err := oneArg(args, "NAME")
+	if err != nil {
+		return err
+	}
+	if err := o.check(); err != nil {
+		return err
+	}
+	c, err := s.client()
+	if err != nil {
+		return err
+	}
+	secret, err := o.secret.read(s, "server "+name)
+	if err != nil {
+		return err
+	}
+	resp, err := c.CreateServer(ctx, api.CreateServerRequest{
+		Name: name, Description: o.description, URL: o.url, Transport: o.transport,
+		Auth: o.auth, AuthHeader: o.header, CredentialMode: o.mode, Secret: secret, SkipSync: o.noSync,
+	})
+	if err != nil {
+		return err
+	}
+	if o.json {
+		return printJSON(s.io.Out, resp)
+	}
+	printServerAdded(s, resp)
+	return nil
+}
+
+// check catches flag combinations the API would refuse, with advice.
+func (o *serverAddOpts) check() error {
+	if o.url == "" {
+		return usageErrorf("missing --url URL")
+	}
+	if err := o.secret.check(); err != nil {
+		return err
+	}
+	if o.header != "" && o.auth == "" {
+		o.auth = "header"
+	}
+	switch {
+	case o.header != "" && o.auth != "header":
+		return usageErrorf("--header is for --auth header, not --auth %s", o.auth)
+	case o.auth == "header" && o.header == "":
+		return usageErrorf("--auth header needs --header NAME, e.g. --header X-API-Key")
+	case o.secret.set() && (o.auth == "" || o.auth == "none"):
+		return usageErrorf("a secret needs an auth method: add --auth bearer or --header NAME")
+	case o.secret.set() && o.mode == "personal":
+		return usageErrorf("a personal server has no shared secret: each user connects their own account")
+	}
+	return nil
+}
+
+func printServerAdded(s *session, resp *api.CreateServerResponse) {
+	srv := resp.Server
+	w := s.io.Out
+	fmt.Fprintf(w, "Added server %q (%s, auth %s, %s credential).\n", srv.Name,
+		orDefault(srv.Transport, "streamable-http"), orDefault(srv.Auth, "none"), orDefault(srv.CredentialMode, "shared"))
+	switch {
+	case resp.Sync == nil:
+		fmt.Fprintf(w, "Tool catalog not synced. Sync it with: switchboard server sync %s\n", srv.Name)
+	case resp.Sync.Error != "":
+		fmt.Fprintf(s.io.Err, "warning: sync failed: %s\nFix the server, then run: switchboard server sync %s\n",
+			cell(resp.Sync.Error), srv.Name)
+	default:
+		fmt.Fprintf(w, "Synced: %s.\n", syncSummary(resp.Sync))
+		fmt.Fprintf(w, "Tools start disabled. Offer them on an endpoint:\n  switchboard endpoint create NAME --server %s\n", srv.Name)
+	}
+}
+
+func serverListCmd() *command {
+	return &command{
+		name:    "list",
+		aliases: []string{"ls"},
+		summary: "List upstream servers",
+		example: "switchboard server list\nswitchboard server list --json",
+		setup: func(fs *flag.FlagSet) action {
+			asJSON := fs.Bool("json", false, "print the API's JSON")
+			return func(ctx context.Context, s *session, args []string) error {
+				if err := noArgs(args); err != nil {
+					return err
+				}
+				c, err := s.client()
+				if err != nil {
+					return err
+				}
+				servers, err := c.ListServers(ctx)
+				if err != nil {
+					return err
+				}
+				if *asJSON {
+					return printJSON(s.io.Out, api.List[api.Server]{Items: orEmpty(servers)})
+				}
+				return printServers(s.io.Out, servers)
+			}
+		},
+	}
+}
+
+func printServers(w io.Writer, servers []api.Server) error {
+	if len(servers) == 0 {
+		fmt.Fprintln(w, "No servers yet. Add one with: switchboard server add NAME --url URL")
+		return nil
+	}
+	t := newTable(w, "NAME", "TRANSPORT", "AUTH", "CREDENTIAL", "TOOLS", "SYNCED", "URL")
+	for _, srv := range servers {
+		synced := fmtTimePtr(srv.SyncedAt, "never")
+		if srv.SyncError != "" {
+			synced = "failed"
+		}
+		t.row(srv.Name, srv.Transport, srv.Auth, srv.CredentialMode, fmt.Sprint(srv.ToolCount), synced, srv.URL)
+	}
+	return t.flush()
+}
+
+func serverShowCmd() *command {
+	return &command{
+		name:    "show",
+		aliases: []string{"get"},
+		summary: "Show a server and its tool catalog",
+		args:    "NAME [flags]",
+		example: "switchboard server show github\nswitchboard server show github --json",
+		setup: func(fs *flag.FlagSet) action {
+			asJSON := fs.Bool("json", false, "print the API's JSON")
+			return func(ctx context.Context, s *session, args []string) error {
+				name, err := oneArg(args, "NAME")
+				if err != nil {
+					return err
+				}
+				c, err := s.client()
+				if err != nil {
+					return err
+				}
+				srv, err := c.GetServer(ctx, name)
+				if err != nil {
+					return err
+				}
+				if *asJSON {
+					return printJSON(s.io.Out, srv)
+				}
+				return printServer(s.io.Out, srv)
+			}
+		},
+	}
+}
+
+func printServer(w io.Writer, srv *api.Server) error {
+	secret := "" // only shown where a shared secret applies
+	if srv.Auth != "" && srv.Auth != "none" && srv.CredentialMode != "personal" {
+		secret = "not configured"
+		if srv.SecretConfigured {
+			secret = "configured"
+		}
+	}
+	auth := srv.Auth
+	if srv.AuthHeader != "" {
+		auth += " (" + srv.AuthHeader + ")"
+	}
+	if err := fields(w,
+		"Name", srv.Name, "Description", srv.Description, "URL", srv.URL,
+		"Transport", srv.Transport, "Auth", auth, "Credential mode", srv.CredentialMode,
+		"Shared secret", secret, "Tools", fmt.Sprint(srv.ToolCount),
+		"Synced", fmtTimePtr(srv.SyncedAt, "never"), "Sync error", srv.SyncError,
+		"Created", fmtTime(srv.CreatedAt), "Updated", fmtTime(srv.UpdatedAt),
+	); err != nil {
+		return err
+	}
+	if len(srv.Tools) == 0 {
+		return nil
+	}
+	fmt.Fprintln(w)
+	t := newTable(w, "TOOL", "DESCRIPTION")
+	for _, tool := range srv.Tools {
+		t.row(tool.Name, short(tool.Description, 80))
+	}
+	return t.flush()
+}
+
+func serverSyncCmd() *command {
+	return &command{
+		name:    "sync",
+		summary: "Refresh a server's tool catalog from the upstream",
+		args:    "NAME [flags]",
+		long: "Changed tools are flagged as drifted and stay off until re-approved with\n" +
+			"`switchboard endpoint tools enable`.",
+		example: "switchboard server sync github",
+		setup: func(fs *flag.FlagSet) action {
+			asJSON := fs.Bool("json", false, "print the API's JSON")
+			return func(ctx context.Context, s *session, args []string) error {
+				name, err := oneArg(args, "NAME")
+				if err != nil {
+					return err
+				}
+				c, err := s.client()
+				if err != nil {
+					return err
+				}
+				res, err := c.SyncServer(ctx, name)
+				if err != nil {
+					return err
+				}
+				if *asJSON {
+					if err := printJSON(s.io.Out, res); err != nil {
+						return err
+					}
+				} else {
+					printSync(s.io.Out, name, res)
+				}
+				if res.Error != "" {
+					return errorf("sync of %s failed: %s", name, res.Error)
+				}
+				return nil
+			}
+		},
+	}
+}
+
+func printSync(w io.Writer, name string, res *api.SyncResult) {
+	if res.Error != "" {
+		return
+	}
+	fmt.Fprintf(w, "Synced %s: %s.\n", name, syncSummary(res))
+	for _, n := range res.Added {
+		fmt.Fprintf(w, "  + %s\n", cell(n))
+	}
+	for _, n := range res.Changed {
+		fmt.Fprintf(w, "  ~ %s\n", cell(n))
+	}
+	for _, n := range res.Removed {
+		fmt.Fprintf(w, "  - %s\n", cell(n))
+	}
+	if len(res.Changed) > 0 {
+		fmt.Fprintln(w, "Changed tools are drifted and off where they were enabled. Review them, then re-approve with:\n"+
+			"  switchboard endpoint tools enable ENDPOINT "+name+"/TOOL")
+	}
+}
+
+func syncSummary(r *api.SyncResult) string {
+	return fmt.Sprintf("%d added, %d changed, %d removed, %d unchanged",
+		len(r.Added), len(r.Changed), len(r.Removed), r.Unchanged)
+}
+
+func serverRemoveCmd() *command {
+	return &command{
+		name:    "remove",
+		aliases: []string{"rm", "delete"},
+		summary: "Remove a server, its catalog and its credentials",
+		args:    "NAME",
+		example: "switchboard server remove github",
+		setup: func(fs *flag.FlagSet) action {
+			return func(ctx context.Context, s *session, args []string) error {
+				name, err := oneArg(args, "NAME")
+				if err != nil {
+					return err
+				}
+				c, err := s.client()
+				if err != nil {
+					return err
+				}
+				if err := c.DeleteServer(ctx, name); err != nil {
+					return err
+				}
+				fmt.Fprintf(s.io.Out, "Removed server %s.\n", name)
+				return nil
+			}
+		},
+	}
+}

@@ -1,0 +1,110 @@
+package config
+
+import (
+	"net"
+	"path/filepath"
+	"time"
+)
+
+// Config is Switchboard's effective configuration. Only package server
+// reads it; it hands each package its own small Config.
+type Config struct {
+	Addr        string `json:"addr"`
+	DataDir     string `json:"data_dir"`
+	DatabaseURL string `json:"database_url"` // "" = SQLite at DatabasePath()
+	// MasterKeyFile holds the vault master key; used when MasterKey is
+	// empty. Defaults to <data_dir>/master.key.
+	MasterKeyFile string `json:"master_key_file"`
+	// MasterKey is the vault master key (base64 or hex). It may come only
+	// from SWITCHBOARD_MASTER_KEY, never from the file or a flag.
+	MasterKey Secret `json:"master_key"`
+	// PublicURL is the external base URL, used in OAuth metadata and
+	// links. Defaults to http://<addr>.
+	PublicURL string        `json:"public_url"`
+	Log       LogConfig     `json:"log"`
+	Audit     AuditConfig   `json:"audit"`
+	Gateway   GatewayConfig `json:"gateway"`
+}
+
+// LogConfig configures the process logger.
+type LogConfig struct {
+	Level  string `json:"level"`  // debug | info | warn | error
+	Format string `json:"format"` // text | json
+}
+
+// AuditConfig configures the audit trail.
+type AuditConfig struct {
+	MaxPayloadBytes int64 `json:"max_payload_bytes"` // request/response kept per event
+	FailClosed      bool  `json:"fail_closed"`       // refuse calls that cannot be audited
+}
+
+// GatewayConfig configures the MCP data plane.
+type GatewayConfig struct {
+	CallTimeout      Duration `json:"call_timeout"`
+	MaxResponseBytes int64    `json:"max_response_bytes"`
+	// DisableLocalhostProtection turns off the Host/Origin checks that
+	// guard a loopback listener against DNS rebinding.
+	DisableLocalhostProtection bool `json:"disable_localhost_protection"`
+}
+
+// Default sizes.
+const (
+	KiB = 1 << 10
+	MiB = 1 << 20
+)
+
+// Default returns the defaults with derived fields filled in: a safe
+// single-node start on 127.0.0.1:8080 with SQLite in ./switchboard-data.
+func Default() Config {
+	c := defaults()
+	c.derive()
+	return c
+}
+
+// defaults returns the defaults without derived fields, so that a later
+// layer that changes data_dir or addr moves the derived values too.
+func defaults() Config {
+	return Config{
+		Addr:    "127.0.0.1:8080",
+		DataDir: "./switchboard-data",
+		Log:     LogConfig{Level: "info", Format: "text"},
+		Audit:   AuditConfig{MaxPayloadBytes: 1 * MiB, FailClosed: true},
+		Gateway: GatewayConfig{
+			CallTimeout:      Duration{60 * time.Second},
+			MaxResponseBytes: 4 * MiB,
+		},
+	}
+}
+
+// derive fills the fields whose defaults depend on other fields.
+func (c *Config) derive() {
+	if c.MasterKeyFile == "" && c.DataDir != "" {
+		c.MasterKeyFile = filepath.Join(c.DataDir, "master.key")
+	}
+	if c.PublicURL == "" {
+		c.PublicURL = "http://" + browsableAddr(c.Addr)
+	}
+}
+
+// browsableAddr turns a listen address into one a browser can reach:
+// an empty or wildcard host becomes localhost.
+func browsableAddr(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return addr
+	}
+	switch host {
+	case "", "0.0.0.0", "::":
+		host = "localhost"
+	}
+	return net.JoinHostPort(host, port)
+}
+
+// DatabasePath returns the SQLite file used when DatabaseURL is empty,
+// and "" when a database URL is set.
+func (c Config) DatabasePath() string {
+	if c.DatabaseURL != "" {
+		return ""
+	}
+	return filepath.Join(c.DataDir, "switchboard.db")
+}

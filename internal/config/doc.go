@@ -1,0 +1,44 @@
+// Package config loads Switchboard's typed configuration.
+//
+// Layers apply in order, a later one winning: defaults, the JSON config
+// file (LoadArgs.File or SWITCHBOARD_CONFIG), SWITCHBOARD_* environment
+// variables, then command-line flags the user set (RegisterFlags + Load).
+// Unknown file keys and unknown SWITCHBOARD_* variables are errors, and
+// Validate reports every problem at once, each prefixed by its field path.
+// Only package server reads Config; it hands each package its own small
+// Config. This package imports nothing internal.
+//
+// Every setting has a file key, an env var and (except master_key) a flag:
+//
+//	file key                              env var                                           flag                                   default
+//	addr                                  SWITCHBOARD_ADDR                                  -addr                                  127.0.0.1:8080
+//	data_dir                              SWITCHBOARD_DATA_DIR                              -data-dir                              ./switchboard-data
+//	database_url                          SWITCHBOARD_DATABASE_URL                          -database-url                          "" (SQLite at <data_dir>/switchboard.db)
+//	master_key_file                       SWITCHBOARD_MASTER_KEY_FILE                       -master-key-file                       <data_dir>/master.key
+//	master_key (env only, never printed)  SWITCHBOARD_MASTER_KEY                            (none)                                 "" (use master_key_file)
+//	public_url                            SWITCHBOARD_PUBLIC_URL                            -public-url                            http://<addr>
+//	log.level                             SWITCHBOARD_LOG_LEVEL                             -log-level                             info
+//	log.format                            SWITCHBOARD_LOG_FORMAT                            -log-format                            text
+//	audit.max_payload_bytes               SWITCHBOARD_AUDIT_MAX_PAYLOAD_BYTES               -audit-max-payload-bytes               1048576
+//	audit.fail_closed                     SWITCHBOARD_AUDIT_FAIL_CLOSED                     -audit-fail-closed                     true
+//	gateway.call_timeout                  SWITCHBOARD_GATEWAY_CALL_TIMEOUT                  -gateway-call-timeout                  60s
+//	gateway.max_response_bytes            SWITCHBOARD_GATEWAY_MAX_RESPONSE_BYTES            -gateway-max-response-bytes            4194304
+//	gateway.disable_localhost_protection  SWITCHBOARD_GATEWAY_DISABLE_LOCALHOST_PROTECTION  -gateway-disable-localhost-protection  false
+//
+// Durations are Go duration strings ("60s", "2m"); sizes are whole bytes;
+// booleans are true/false (env and flags also take 1/0, t/f). An env var
+// set to the empty string counts as unset.
+//
+// These SWITCHBOARD_* variables are not server settings and are let
+// through: SWITCHBOARD_CONFIG (the file path), SWITCHBOARD_URL and
+// SWITCHBOARD_TOKEN (CLI client settings), and SWITCHBOARD_TEST_*.
+//
+// A config file looks like this:
+//
+//	{
+//	  "addr": "0.0.0.0:8080",
+//	  "public_url": "https://switchboard.example.com",
+//	  "log": {"level": "debug", "format": "json"},
+//	  "gateway": {"call_timeout": "2m"}
+//	}
+package config

@@ -1,0 +1,121 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// field is one setting: its JSON path and a pointer to it inside a
+// Config. The env var and flag names derive from the path, so this table
+// is the single list that the file, env and flag layers all use.
+type field struct {
+	path  string // JSON path, e.g. "log.level"
+	usage string
+	ptr   func(c *Config) any
+	// secret fields come only from the environment.
+	secret bool
+}
+
+// fields lists every setting. A test checks that it covers Config.
+var fields = []field{
+	{path: "addr", usage: "listen address, host:port", ptr: func(c *Config) any { return &c.Addr }},
+	{path: "data_dir", usage: "data directory (SQLite database, master key)", ptr: func(c *Config) any { return &c.DataDir }},
+	{path: "database_url", usage: "PostgreSQL URL; empty for SQLite in the data directory", ptr: func(c *Config) any { return &c.DatabaseURL }},
+	{path: "master_key_file", usage: "vault master key file (default <data-dir>/master.key)", ptr: func(c *Config) any { return &c.MasterKeyFile }},
+	{path: "master_key", usage: "vault master key, base64 or hex", ptr: func(c *Config) any { return &c.MasterKey }, secret: true},
+	{path: "public_url", usage: "external base URL (default http://<addr>)", ptr: func(c *Config) any { return &c.PublicURL }},
+	{path: "log.level", usage: "log level: debug, info, warn, error", ptr: func(c *Config) any { return &c.Log.Level }},
+	{path: "log.format", usage: "log format: text, json", ptr: func(c *Config) any { return &c.Log.Format }},
+	{path: "audit.max_payload_bytes", usage: "bytes of request/response kept per audit event", ptr: func(c *Config) any { return &c.Audit.MaxPayloadBytes }},
+	{path: "audit.fail_closed", usage: "refuse tool calls that cannot be audited", ptr: func(c *Config) any { return &c.Audit.FailClosed }},
+	{path: "gateway.call_timeout", usage: "timeout of one upstream tool call", ptr: func(c *Config) any { return &c.Gateway.CallTimeout }},
+	{path: "gateway.max_response_bytes", usage: "largest upstream response accepted", ptr: func(c *Config) any { return &c.Gateway.MaxResponseBytes }},
+	{path: "gateway.disable_localhost_protection", usage: "turn off DNS-rebinding checks on loopback", ptr: func(c *Config) any { return &c.Gateway.DisableLocalhostProtection }},
+}
+
+// envName returns the field's environment variable, e.g.
+// SWITCHBOARD_LOG_LEVEL.
+func (f field) envName() string {
+	return envPrefix + strings.ToUpper(strings.ReplaceAll(f.path, ".", "_"))
+}
+
+// flagName returns the field's flag name, e.g. log-level.
+func (f field) flagName() string {
+	return strings.NewReplacer(".", "-", "_", "-").Replace(f.path)
+}
+
+// fieldByPath finds a field by its JSON path.
+func fieldByPath(path string) (field, bool) {
+	for _, f := range fields {
+		if f.path == path {
+			return f, true
+		}
+	}
+	return field{}, false
+}
+
+// isSection reports whether path names a nested object such as "log".
+func isSection(path string) bool {
+	for _, f := range fields {
+		if strings.HasPrefix(f.path, path+".") {
+			return true
+		}
+	}
+	return false
+}
+
+// Messages for values of the wrong shape, shared by every layer.
+var (
+	errBool   = errors.New("must be true or false")
+	errNumber = errors.New("must be a whole number")
+)
+
+// setString parses s into the field that p points to.
+func setString(p any, s string) error {
+	switch p := p.(type) {
+	case *string:
+		*p = s
+	case *Secret:
+		*p = Secret(s)
+	case *bool:
+		v, err := strconv.ParseBool(s)
+		if err != nil {
+			return errBool
+		}
+		*p = v
+	case *int64:
+		v, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			return errNumber
+		}
+		*p = v
+	case *Duration:
+		v, err := parseDuration(s)
+		if err != nil {
+			return err
+		}
+		*p = v
+	default:
+		panic(fmt.Sprintf("config: no parser for %T", p))
+	}
+	return nil
+}
+
+// formatValue renders the field that p points to as its string form.
+func formatValue(p any) string {
+	switch p := p.(type) {
+	case *string:
+		return *p
+	case *Secret:
+		return p.String()
+	case *bool:
+		return strconv.FormatBool(*p)
+	case *int64:
+		return strconv.FormatInt(*p, 10)
+	case *Duration:
+		return p.String()
+	}
+	panic(fmt.Sprintf("config: no formatter for %T", p))
+}

@@ -1,0 +1,141 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/switchboard-mcp/switchboard/internal/admin"
+	"github.com/switchboard-mcp/switchboard/internal/audit"
+	"github.com/switchboard-mcp/switchboard/internal/config"
+	"github.com/switchboard-mcp/switchboard/internal/gateway"
+	"github.com/switchboard-mcp/switchboard/internal/identity"
+	"github.com/switchboard-mcp/switchboard/internal/store"
+	"github.com/switchboard-mcp/switchboard/internal/upstream"
+	"github.com/switchboard-mcp/switchboard/internal/vault"
+)
+
+// Version is set at build time with -ldflags.
+var Version = "dev"
+
+// Server is a running Switchboard: its store, services and HTTP handler.
+type Server struct {
+	cfg     config.Config
+	logger  *slog.Logger
+	store   store.Store
+	vault   *vault.Vault
+	audit   *audit.Writer
+	pool    *upstream.Pool
+	gateway *gateway.Gateway
+	admin   *admin.API
+	handler http.Handler
+}
+
+// New opens everything that cfg describes. notice receives one-time
+// messages meant for the operator (a new master key, how to bootstrap).
+func New(ctx context.Context, cfg config.Config, logger *slog.Logger, notice io.Writer) (_ *Server, err error) {
+	s := &Server{cfg: cfg, logger: logger}
+	defer func() {
+		if err != nil {
+			s.Close()
+		}
+	}()
+	if s.store, err = openStore(ctx, cfg); err != nil {
+		return nil, err
+	}
+	if s.vault, err = openVault(ctx, cfg, s.store, notice); err != nil {
+		return nil, err
+	}
+	s.audit, err = audit.NewWriter(ctx, audit.Config{Store: s.store, Logger: logger, MaxPayload: int(cfg.Audit.MaxPayloadBytes)})
+	if err != nil {
+		return nil, err
+	}
+	s.pool = upstream.NewPool(upstream.Config{Store: s.store, Vault: s.vault, Logger: logger, Version: Version})
+	verifier := identity.NewVerifier(s.store, logger, nil, 0)
+	if err := s.buildServices(ctx, verifier); err != nil {
+		return nil, err
+	}
+	s.handler = s.routes()
+	return s, nil
+}
+
+func (s *Server) buildServices(ctx context.Context, verifier *identity.Verifier) error {
+	var err error
+	s.gateway, err = gateway.New(gateway.Config{
+		Store: s.store, Pool: s.pool, Audit: s.audit, Verifier: verifier, Logger: s.logger,
+		PublicURL: s.cfg.PublicURL, Version: Version,
+		CallTimeout:                s.cfg.Gateway.CallTimeout.Duration,
+		MaxResponseBytes:           int(s.cfg.Gateway.MaxResponseBytes),
+		DisableLocalhostProtection: s.cfg.Gateway.DisableLocalhostProtection,
+	})
+	if err != nil {
+		return err
+	}
+	if err := s.gateway.Reload(ctx); err != nil {
+		return err
+	}
+	s.admin, err = admin.New(admin.Config{
+		Store: s.store, Vault: s.vault, Pool: s.pool, Audit: s.audit, Verifier: verifier,
+		Logger: s.logger, PublicURL: s.cfg.PublicURL, OnChange: s.gateway.Reload,
+	})
+	return err
+}
+
+// Handler is the whole HTTP surface.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// Serve listens on ln until ctx ends, then drains in-flight requests.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	hs := &http.Server{
+		Handler:           s.handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog:          slog.NewLogLogger(s.logger.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	err := hs.Shutdown(shutdown)
+	if errors.Is(err, context.DeadlineExceeded) {
+		err = hs.Close()
+	}
+	if serr := <-errc; serr != nil && !errors.Is(serr, http.ErrServerClosed) {
+		err = errors.Join(err, serr)
+	}
+	return err
+}
+
+// Close releases everything New opened, in reverse order.
+func (s *Server) Close() error {
+	var errs []error
+	if s.pool != nil {
+		s.pool.Close()
+	}
+	if s.audit != nil {
+		errs = append(errs, s.audit.Close())
+	}
+	if s.store != nil {
+		errs = append(errs, s.store.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// needsBootstrap reports whether no user exists yet.
+func (s *Server) needsBootstrap(ctx context.Context) (bool, error) {
+	users, err := s.store.ListUsers(ctx)
+	if err != nil {
+		return false, fmt.Errorf("list users: %w", err)
+	}
+	return len(users) == 0, nil
+}

@@ -1,0 +1,115 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/switchboard-mcp/switchboard/internal/store"
+)
+
+const auditColumns = `seq, id, at, code, request_id, actor_type, actor_id, actor_email, token_id,
+	client_name, client_version, session_id, endpoint, server, tool, method, outcome, error,
+	request, response, duration_us, prev_hash, hash`
+
+// auditColumnCount is the number of columns in auditColumns.
+const auditColumnCount = 23
+
+// auditRowsPerInsert bounds the rows of one multi-row INSERT, well below
+// the bind limits of SQLite (32766) and PostgreSQL (65535).
+const auditRowsPerInsert = 100
+
+// AppendAudit inserts events in one transaction. The first Seq must be
+// the head's plus one (1 on an empty trail) and the others must follow it
+// without gaps; otherwise it returns store.ErrConflict and writes nothing.
+func (s *Store) AppendAudit(ctx context.Context, events []store.AuditEvent) error {
+	if len(events) == 0 {
+		return nil
+	}
+	first := events[0].Seq
+	for i, ev := range events {
+		if ev.Seq != first+int64(i) {
+			return fmt.Errorf("append audit: seq %d at position %d, want %d: %w", ev.Seq, i, first+int64(i), store.ErrConflict)
+		}
+	}
+	err := s.update(ctx, func(c conn) error {
+		var head int64
+		if err := c.queryRow(ctx, `SELECT COALESCE(MAX(seq), 0) FROM audit_events`).Scan(&head); err != nil {
+			return err
+		}
+		if first != head+1 {
+			return fmt.Errorf("seq %d does not follow head %d: %w", first, head, store.ErrConflict)
+		}
+		for chunk := range slices.Chunk(events, auditRowsPerInsert) {
+			if err := s.insertAudit(ctx, c, chunk); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("append audit: %w", err)
+	}
+	return nil
+}
+
+// insertAudit inserts events with one multi-row INSERT.
+func (s *Store) insertAudit(ctx context.Context, c conn, events []store.AuditEvent) error {
+	var q strings.Builder
+	q.WriteString(`INSERT INTO audit_events (` + auditColumns + `) VALUES `)
+	args := make([]any, 0, len(events)*auditColumnCount)
+	for i, ev := range events {
+		if i > 0 {
+			q.WriteString(", ")
+		}
+		q.WriteByte('(')
+		for j := range auditColumnCount {
+			if j > 0 {
+				q.WriteString(", ")
+			}
+			q.WriteByte('$')
+			q.WriteString(strconv.Itoa(i*auditColumnCount + j + 1))
+		}
+		q.WriteByte(')')
+		args = append(args, auditArgs(ev)...)
+	}
+	_, err := c.exec(ctx, q.String(), args...)
+	return s.insertErr(err)
+}
+
+// AuditHead returns the event with the highest Seq, or store.ErrNotFound
+// on an empty trail.
+func (s *Store) AuditHead(ctx context.Context) (store.AuditEvent, error) {
+	ev, err := scanAudit(s.reader().queryRow(ctx, `SELECT `+auditColumns+` FROM audit_events ORDER BY seq DESC LIMIT 1`))
+	if err != nil {
+		return store.AuditEvent{}, fmt.Errorf("audit head: %w", rowErr(err))
+	}
+	return ev, nil
+}
+
+// GetAudit returns the event with the given Seq.
+func (s *Store) GetAudit(ctx context.Context, seq int64) (store.AuditEvent, error) {
+	ev, err := scanAudit(s.reader().queryRow(ctx, `SELECT `+auditColumns+` FROM audit_events WHERE seq = $1`, seq))
+	if err != nil {
+		return store.AuditEvent{}, fmt.Errorf("get audit %d: %w", seq, rowErr(err))
+	}
+	return ev, nil
+}
+
+func auditArgs(ev store.AuditEvent) []any {
+	return []any{ev.Seq, ev.ID, unixNano(ev.Time), ev.Code, ev.RequestID, ev.ActorType, ev.ActorID,
+		ev.ActorEmail, ev.TokenID, ev.ClientName, ev.ClientVersion, ev.SessionID, ev.Endpoint, ev.Server,
+		ev.Tool, ev.Method, ev.Outcome, ev.Error, nullJSON(ev.Request), nullJSON(ev.Response),
+		ev.DurationUS, nullBytes(ev.PrevHash), nullBytes(ev.Hash)}
+}
+
+func scanAudit(r scanner) (store.AuditEvent, error) {
+	var ev store.AuditEvent
+	err := r.Scan(&ev.Seq, &ev.ID, timeCol{&ev.Time}, &ev.Code, &ev.RequestID, &ev.ActorType, &ev.ActorID,
+		&ev.ActorEmail, &ev.TokenID, &ev.ClientName, &ev.ClientVersion, &ev.SessionID, &ev.Endpoint, &ev.Server,
+		&ev.Tool, &ev.Method, &ev.Outcome, &ev.Error, jsonCol{&ev.Request}, jsonCol{&ev.Response},
+		&ev.DurationUS, bytesCol{&ev.PrevHash}, bytesCol{&ev.Hash})
+	return ev, err
+}

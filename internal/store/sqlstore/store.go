@@ -1,0 +1,182 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"github.com/switchboard-mcp/switchboard/internal/store"
+)
+
+// maxAttempts bounds how often a transaction runs when the dialect reports
+// a transient failure.
+const maxAttempts = 8
+
+// Store implements store.Store on database/sql.
+type Store struct {
+	write *sql.DB // read-write transactions
+	read  *sql.DB // reads; the same pool as write unless NewSplit was used
+	d     Dialect
+	t     *translator
+}
+
+var _ store.Store = (*Store)(nil)
+
+// New returns a Store that runs every query on db. Call Migrate before
+// using it.
+func New(db *sql.DB, d Dialect) *Store {
+	return NewSplit(db, db, d)
+}
+
+// NewSplit returns a Store that writes through write and reads through
+// read. SQLite uses it to keep all writers on one connection while readers
+// run in parallel. Close closes both pools.
+func NewSplit(write, read *sql.DB, d Dialect) *Store {
+	return &Store{write: write, read: read, d: d, t: &translator{flavor: d.Flavor}}
+}
+
+// Dialect returns the dialect the Store was built with.
+func (s *Store) Dialect() Dialect { return s.d }
+
+// Close closes the database pools.
+func (s *Store) Close() error {
+	err := s.write.Close()
+	if s.read != s.write {
+		err = errors.Join(err, s.read.Close())
+	}
+	return err
+}
+
+// querier is what *sql.DB and *sql.Tx have in common.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// conn runs queries written in PostgreSQL syntax on a pool or in a
+// transaction, translated for the dialect.
+type conn struct {
+	q querier
+	t *translator
+}
+
+func (c conn) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return c.q.ExecContext(ctx, c.t.translate(query), args...)
+}
+
+func (c conn) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return c.q.QueryContext(ctx, c.t.translate(query), args...)
+}
+
+func (c conn) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	return c.q.QueryRowContext(ctx, c.t.translate(query), args...)
+}
+
+// reader returns a conn for single-statement reads.
+func (s *Store) reader() conn {
+	return conn{q: s.read, t: s.t}
+}
+
+// view runs fn in a read-only transaction, so that its queries see one
+// snapshot.
+func (s *Store) view(ctx context.Context, fn func(conn) error) error {
+	tx, err := s.read.BeginTx(ctx, s.d.readTxOptions())
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
+	if err := fn(conn{q: tx, t: s.t}); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// update runs fn in a read-write transaction and commits it. When the
+// dialect reports a transient failure, the whole transaction runs again.
+func (s *Store) update(ctx context.Context, fn func(conn) error) error {
+	var err error
+	for attempt := range maxAttempts {
+		if err = s.updateOnce(ctx, fn); err == nil || !s.d.retryable(err) {
+			return err
+		}
+		if werr := backoff(ctx, attempt); werr != nil {
+			return errors.Join(err, werr)
+		}
+	}
+	return err
+}
+
+func (s *Store) updateOnce(ctx context.Context, fn func(conn) error) error {
+	tx, err := s.write.BeginTx(ctx, s.d.writeTxOptions())
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
+	if err := fn(conn{q: tx, t: s.t}); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// backoff waits a little longer after each failed attempt, with jitter so
+// that transactions which collided do not collide again.
+func backoff(ctx context.Context, attempt int) error {
+	d := time.Duration(1<<attempt) * time.Millisecond
+	t := time.NewTimer(d/2 + rand.N(d/2))
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// insertErr maps the error of an INSERT or UPDATE onto the store's
+// sentinels: a duplicate key is a conflict, a missing referenced row is
+// not found.
+func (s *Store) insertErr(err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case s.d.unique(err):
+		return fmt.Errorf("%w: %w", store.ErrConflict, err)
+	case s.d.foreignKey(err):
+		return fmt.Errorf("%w: a referenced row does not exist: %w", store.ErrNotFound, err)
+	default:
+		return err
+	}
+}
+
+// deleteErr maps the error of a DELETE: a row still referenced is a
+// conflict.
+func (s *Store) deleteErr(err error) error {
+	if err != nil && s.d.foreignKey(err) {
+		return fmt.Errorf("%w: still referenced: %w", store.ErrConflict, err)
+	}
+	return err
+}
+
+// rowErr maps sql.ErrNoRows onto store.ErrNotFound.
+func rowErr(err error) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return store.ErrNotFound
+	}
+	return err
+}
+
+// mustAffect returns store.ErrNotFound when res changed no row.
+func mustAffect(res sql.Result) error {
+	n, err := res.RowsAffected()
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return store.ErrNotFound
+	}
+	return nil
+}

@@ -1,0 +1,13 @@
+// Package telemetry sets up logging and the HTTP middleware that ties log
+// lines to requests.
+//
+// NewLogger builds the process slog.Logger (text or JSON). AssignRequestID
+// gives every request an ID (RequestID reads it back from the context) and
+// LogRequests writes one line per request: method, path, status, bytes,
+// duration and request_id. The query string, bodies and credential headers
+// are never logged; at debug level the request headers are logged after
+// RedactHeaders. Wrap handlers as AssignRequestID(LogRequests(logger, mux)).
+//
+// Metrics and traces will live here too. This package imports nothing
+// internal.
+package telemetry
