@@ -34,6 +34,7 @@ type Writer struct {
 	cfg  Config
 	reqs chan *pending
 	quit chan struct{}
+	done chan struct{} // closed when the loop has exited
 	wg   sync.WaitGroup
 	once sync.Once
 
@@ -66,7 +67,7 @@ func NewWriter(ctx context.Context, cfg Config) (*Writer, error) {
 	if cfg.Timeout == 0 {
 		cfg.Timeout = 5 * time.Second
 	}
-	w := &Writer{cfg: cfg, reqs: make(chan *pending, maxBatch), quit: make(chan struct{})}
+	w := &Writer{cfg: cfg, reqs: make(chan *pending, maxBatch), quit: make(chan struct{}), done: make(chan struct{})}
 	if err := w.loadHead(ctx); err != nil {
 		return nil, err
 	}
@@ -102,6 +103,11 @@ func (w *Writer) Record(ctx context.Context, ev store.AuditEvent) (store.AuditEv
 	ev.Request = CapPayload(ev.Request, w.cfg.MaxPayload)
 	ev.Response = CapPayload(ev.Response, w.cfg.MaxPayload)
 
+	select {
+	case <-w.quit:
+		return ev, ErrClosed
+	default:
+	}
 	p := pendingPool.Get().(*pending)
 	p.ev = ev
 	timer := time.NewTimer(2 * w.cfg.Timeout)
@@ -119,6 +125,13 @@ func (w *Writer) Record(ctx context.Context, ev store.AuditEvent) (store.AuditEv
 		p.ev = store.AuditEvent{}
 		pendingPool.Put(p)
 		return ev, err
+	case <-w.done:
+		select {
+		case err := <-p.done: // committed by the final drain
+			return p.ev, err
+		default:
+			return ev, ErrClosed
+		}
 	case <-timer.C:
 		// The loop still owns p; it will be garbage collected, not pooled.
 		return ev, errors.New("audit: commit timed out")
@@ -134,6 +147,7 @@ func (w *Writer) Close() error {
 
 func (w *Writer) loop() {
 	defer w.wg.Done()
+	defer close(w.done)
 	batch := make([]*pending, 0, maxBatch)
 	for {
 		select {

@@ -1,0 +1,51 @@
+package policy
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/switchboard-mcp/switchboard/internal/identity"
+	"github.com/switchboard-mcp/switchboard/internal/store"
+)
+
+func TestAuthorize(t *testing.T) {
+	tests := []struct {
+		name     string
+		p        identity.Principal
+		action   Action
+		resource string
+		allow    bool
+	}{
+		{"admin edits servers", identity.Principal{Role: store.RoleAdmin}, ServersEdit, "", true},
+		{"editor edits endpoints", identity.Principal{Role: store.RoleEditor}, EndpointsEdit, "", true},
+		{"editor cannot read audit", identity.Principal{Role: store.RoleEditor}, AuditRead, "", false},
+		{"auditor reads audit", identity.Principal{Role: store.RoleAuditor}, AuditRead, "", true},
+		{"auditor cannot edit servers", identity.Principal{Role: store.RoleAuditor}, ServersEdit, "", false},
+		{"member connects", identity.Principal{Role: store.RoleMember}, EndpointConnect, "ep_1", true},
+		{"member cannot edit", identity.Principal{Role: store.RoleMember}, EndpointsEdit, "", false},
+		{"unknown role denied", identity.Principal{Role: "root"}, ServersRead, "", false},
+		{"no role denied", identity.Principal{}, Authenticated, "", false},
+		{"unknown action denied", identity.Principal{Role: store.RoleAdmin}, Action("servers.nuke"), "", false},
+		{"public needs nothing", identity.Principal{}, Public, "", true},
+		{"bound token at its endpoint", identity.Principal{Role: store.RoleAdmin, EndpointID: "ep_1"}, EndpointConnect, "ep_1", true},
+		{"bound token elsewhere", identity.Principal{Role: store.RoleAdmin, EndpointID: "ep_1"}, EndpointConnect, "ep_2", false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			err := Authorize(tc.p, tc.action, tc.resource)
+			if tc.allow && err != nil {
+				t.Errorf("denied: %v", err)
+			}
+			if !tc.allow && !errors.Is(err, ErrDenied) {
+				t.Errorf("err = %v, want ErrDenied", err)
+			}
+		})
+	}
+}
+
+func BenchmarkAuthorize(b *testing.B) {
+	p := identity.Principal{Role: store.RoleMember}
+	for b.Loop() {
+		_ = Authorize(p, EndpointConnect, "ep_1")
+	}
+}
