@@ -17,6 +17,10 @@ run:
 build:
 	$(GO) build -o bin/switchboard ./cmd/switchboard
 
+# PostgreSQL for the store conformance suite (trust auth on loopback, as in CI).
+SWITCHBOARD_TEST_POSTGRES_DSN ?= postgres://postgres@127.0.0.1:5432/test
+export SWITCHBOARD_TEST_POSTGRES_DSN
+
 ## test: install the pinned npm peers, vet, and run every test with the race detector
 test: npm-deps vet
 	$(GO) test -race $(PKGS)

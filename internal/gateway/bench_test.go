@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"os"
+	"runtime/debug"
 	"slices"
 	"sync"
 	"syscall"
@@ -22,7 +24,12 @@ import (
 // the two modes). Run with:
 //
 //	go test -run '^$' -bench ToolCall -benchtime 3000x ./internal/gateway/
+//
+// Both modes run with GOGC=400, as `switchboard serve` does by default.
 func BenchmarkToolCall(b *testing.B) {
+	if os.Getenv("GOGC") == "" {
+		defer debug.SetGCPercent(debug.SetGCPercent(400))
+	}
 	e := newEnv(b)
 	up := newFakeUpstream(b, "", "")
 	s := e.addServer(b, "one", up.srv.URL, store.AuthNone, "", "")

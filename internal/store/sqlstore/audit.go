@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"slices"
 	"strconv"
@@ -34,18 +35,32 @@ func (s *Store) AppendAudit(ctx context.Context, events []store.AuditEvent) erro
 			return fmt.Errorf("append audit: seq %d at position %d, want %d: %w", ev.Seq, i, first+int64(i), store.ErrConflict)
 		}
 	}
-	err := s.update(ctx, func(c conn) error {
+	headStmt, err := s.prepare(ctx, `SELECT COALESCE(MAX(seq), 0) FROM audit_events`)
+	if err != nil {
+		return fmt.Errorf("append audit: %w", err)
+	}
+	var inserts []*sql.Stmt
+	for chunk := range slices.Chunk(events, auditRowsPerInsert) {
+		st, err := s.prepare(ctx, insertAuditQuery(len(chunk)))
+		if err != nil {
+			return fmt.Errorf("append audit: %w", err)
+		}
+		inserts = append(inserts, st)
+	}
+	err = s.update(ctx, func(c conn) error {
 		var head int64
-		if err := c.queryRow(ctx, `SELECT COALESCE(MAX(seq), 0) FROM audit_events`).Scan(&head); err != nil {
+		if err := inTx(ctx, c, headStmt).QueryRowContext(ctx).Scan(&head); err != nil {
 			return err
 		}
 		if first != head+1 {
 			return fmt.Errorf("seq %d does not follow head %d: %w", first, head, store.ErrConflict)
 		}
+		i := 0
 		for chunk := range slices.Chunk(events, auditRowsPerInsert) {
-			if err := s.insertAudit(ctx, c, chunk); err != nil {
+			if err := s.insertAudit(ctx, inTx(ctx, c, inserts[i]), chunk); err != nil {
 				return err
 			}
+			i++
 		}
 		return nil
 	})
@@ -55,12 +70,22 @@ func (s *Store) AppendAudit(ctx context.Context, events []store.AuditEvent) erro
 	return nil
 }
 
-// insertAudit inserts events with one multi-row INSERT.
-func (s *Store) insertAudit(ctx context.Context, c conn, events []store.AuditEvent) error {
+// insertAudit inserts events with one multi-row INSERT prepared by
+// insertAuditQuery(len(events)).
+func (s *Store) insertAudit(ctx context.Context, st *sql.Stmt, events []store.AuditEvent) error {
+	args := make([]any, 0, len(events)*auditColumnCount)
+	for _, ev := range events {
+		args = append(args, auditArgs(ev)...)
+	}
+	_, err := st.ExecContext(ctx, args...)
+	return s.insertErr(err)
+}
+
+// insertAuditQuery is the INSERT of n events.
+func insertAuditQuery(n int) string {
 	var q strings.Builder
 	q.WriteString(`INSERT INTO audit_events (` + auditColumns + `) VALUES `)
-	args := make([]any, 0, len(events)*auditColumnCount)
-	for i, ev := range events {
+	for i := range n {
 		if i > 0 {
 			q.WriteString(", ")
 		}
@@ -73,10 +98,8 @@ func (s *Store) insertAudit(ctx context.Context, c conn, events []store.AuditEve
 			q.WriteString(strconv.Itoa(i*auditColumnCount + j + 1))
 		}
 		q.WriteByte(')')
-		args = append(args, auditArgs(ev)...)
 	}
-	_, err := c.exec(ctx, q.String(), args...)
-	return s.insertErr(err)
+	return q.String()
 }
 
 // AuditHead returns the event with the highest Seq, or store.ErrNotFound

@@ -12,6 +12,10 @@
 // stored as bytes; a nil json.RawMessage is stored as NULL and reads back
 // as nil.
 //
+// Errors wrap the store's sentinels: a duplicate key is store.ErrConflict,
+// a reference to a missing row (the user of a token, the server of an
+// endpoint or credential) is store.ErrNotFound, and so is a missing row.
+//
 // The schema ships in the binary as numbered migrations under migrations/.
 // Migrate applies the missing ones in order, each in its own transaction,
 // and records them in the migrations table. Migrations only go forward.
