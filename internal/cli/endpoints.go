@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"github.com/switchboard-mcp/switchboard/internal/apiclient"
 	"io"
 	"strings"
 
@@ -93,32 +94,9 @@ func (o *endpointCreateOpts) run(ctx context.Context, s *session, args []string)
 }
 
 func endpointListCmd() *command {
-	return &command{
-		name:    "list",
-		aliases: []string{"ls"},
-		summary: "List endpoints",
-		example: "switchboard endpoint list\nswitchboard endpoint list --json",
-		setup: func(fs *flag.FlagSet) action {
-			asJSON := fs.Bool("json", false, "print the API's JSON")
-			return func(ctx context.Context, s *session, args []string) error {
-				if err := noArgs(args); err != nil {
-					return err
-				}
-				c, err := s.client()
-				if err != nil {
-					return err
-				}
-				eps, err := c.ListEndpoints(ctx)
-				if err != nil {
-					return err
-				}
-				if *asJSON {
-					return printJSON(s.io.Out, api.List[api.Endpoint]{Items: orEmpty(eps)})
-				}
-				return printEndpoints(s.io.Out, eps)
-			}
-		},
-	}
+	return listCmd("List endpoints",
+		"switchboard endpoint list\nswitchboard endpoint list --json",
+		(*apiclient.Client).ListEndpoints, printEndpoints)
 }
 
 func printEndpoints(w io.Writer, eps []api.Endpoint) error {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"github.com/switchboard-mcp/switchboard/internal/apiclient"
 	"io"
 
 	"github.com/switchboard-mcp/switchboard/internal/api"
@@ -128,32 +129,9 @@ func printServerAdded(s *session, resp *api.CreateServerResponse) {
 }
 
 func serverListCmd() *command {
-	return &command{
-		name:    "list",
-		aliases: []string{"ls"},
-		summary: "List upstream servers",
-		example: "switchboard server list\nswitchboard server list --json",
-		setup: func(fs *flag.FlagSet) action {
-			asJSON := fs.Bool("json", false, "print the API's JSON")
-			return func(ctx context.Context, s *session, args []string) error {
-				if err := noArgs(args); err != nil {
-					return err
-				}
-				c, err := s.client()
-				if err != nil {
-					return err
-				}
-				servers, err := c.ListServers(ctx)
-				if err != nil {
-					return err
-				}
-				if *asJSON {
-					return printJSON(s.io.Out, api.List[api.Server]{Items: orEmpty(servers)})
-				}
-				return printServers(s.io.Out, servers)
-			}
-		},
-	}
+	return listCmd("List upstream servers",
+		"switchboard server list\nswitchboard server list --json",
+		(*apiclient.Client).ListServers, printServers)
 }
 
 func printServers(w io.Writer, servers []api.Server) error {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"github.com/switchboard-mcp/switchboard/internal/apiclient"
 	"io"
 
 	"github.com/switchboard-mcp/switchboard/internal/api"
@@ -20,32 +21,9 @@ func userCmd() *command {
 }
 
 func userListCmd() *command {
-	return &command{
-		name:    "list",
-		aliases: []string{"ls"},
-		summary: "List users",
-		example: "switchboard user list\nswitchboard user list --json",
-		setup: func(fs *flag.FlagSet) action {
-			asJSON := fs.Bool("json", false, "print the API's JSON")
-			return func(ctx context.Context, s *session, args []string) error {
-				if err := noArgs(args); err != nil {
-					return err
-				}
-				c, err := s.client()
-				if err != nil {
-					return err
-				}
-				users, err := c.ListUsers(ctx)
-				if err != nil {
-					return err
-				}
-				if *asJSON {
-					return printJSON(s.io.Out, api.List[api.User]{Items: orEmpty(users)})
-				}
-				return printUsers(s.io.Out, users)
-			}
-		},
-	}
+	return listCmd("List users",
+		"switchboard user list\nswitchboard user list --json",
+		(*apiclient.Client).ListUsers, printUsers)
 }
 
 func printUsers(w io.Writer, users []api.User) error {

@@ -1,0 +1,44 @@
+package cli
+
+import (
+	"context"
+	"flag"
+	"io"
+
+	"github.com/switchboard-mcp/switchboard/internal/api"
+	"github.com/switchboard-mcp/switchboard/internal/apiclient"
+)
+
+// listCmd builds a "list" command: it fetches a collection and prints it as
+// a table, or as the API's {"items": […]} JSON with --json.
+func listCmd[T any](summary, example string,
+	fetch func(*apiclient.Client, context.Context) ([]T, error),
+	print func(io.Writer, []T) error,
+) *command {
+	return &command{
+		name:    "list",
+		aliases: []string{"ls"},
+		summary: summary,
+		example: example,
+		setup: func(fs *flag.FlagSet) action {
+			asJSON := fs.Bool("json", false, "print the API's JSON")
+			return func(ctx context.Context, s *session, args []string) error {
+				if err := noArgs(args); err != nil {
+					return err
+				}
+				c, err := s.client()
+				if err != nil {
+					return err
+				}
+				items, err := fetch(c, ctx)
+				if err != nil {
+					return err
+				}
+				if *asJSON {
+					return printJSON(s.io.Out, api.List[T]{Items: orEmpty(items)})
+				}
+				return print(s.io.Out, items)
+			}
+		},
+	}
+}
