@@ -54,7 +54,7 @@ func (a *API) updateTools(w http.ResponseWriter, r *http.Request, p identity.Pri
 	if err != nil {
 		return err
 	}
-	if err := a.record(ctx, p, audit.CodeEndpointUpdate, toolStates(before), toolStates(after)); err != nil {
+	if err := a.record(ctx, p, audit.CodeEndpointUpdate, target{endpoint: ep.Name}, toolStates(before), toolStates(after)); err != nil {
 		return err
 	}
 	a.changed(ctx)

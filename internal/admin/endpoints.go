@@ -73,7 +73,7 @@ func (a *API) createEndpoint(w http.ResponseWriter, r *http.Request, p identity.
 	if err != nil {
 		return err
 	}
-	if err := a.record(ctx, p, audit.CodeEndpointCreate, nil, v); err != nil {
+	if err := a.record(ctx, p, audit.CodeEndpointCreate, target{endpoint: ep.Name}, nil, v); err != nil {
 		return err
 	}
 	a.changed(ctx)
@@ -114,10 +114,14 @@ func (a *API) deleteEndpoint(w http.ResponseWriter, r *http.Request, p identity.
 	if err != nil {
 		return err
 	}
+	before, err := a.endpointView(ctx, ep)
+	if err != nil {
+		return err
+	}
 	if err := a.cfg.Store.DeleteEndpoint(ctx, ep.ID); err != nil {
 		return err
 	}
-	if err := a.record(ctx, p, audit.CodeEndpointDelete, map[string]string{"id": ep.ID, "name": ep.Name}, nil); err != nil {
+	if err := a.record(ctx, p, audit.CodeEndpointDelete, target{endpoint: ep.Name}, before, nil); err != nil {
 		return err
 	}
 	a.changed(ctx)

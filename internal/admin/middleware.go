@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"reflect"
 	"strings"
 
 	"github.com/switchboard-mcp/switchboard/internal/api"
@@ -39,9 +40,9 @@ func (a *API) wrap(rt route) http.Handler {
 }
 
 func (a *API) authenticate(r *http.Request) (identity.Principal, error) {
-	h := r.Header.Get("Authorization")
-	token, ok := strings.CutPrefix(h, "Bearer ")
-	if !ok || token == "" {
+	// The scheme is case-insensitive (RFC 9110 §11.1).
+	scheme, token, ok := strings.Cut(r.Header.Get("Authorization"), " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(token) == "" {
 		return identity.Principal{}, &apiError{status: http.StatusUnauthorized, code: api.CodeUnauthorized,
 			msg: "missing bearer token: send Authorization: Bearer <token>"}
 	}
@@ -73,8 +74,10 @@ func badJSON(err error) error {
 	var te *json.UnmarshalTypeError
 	var se *json.SyntaxError
 	switch {
+	case errors.As(err, &te) && te.Field == "":
+		return &apiError{status: http.StatusBadRequest, code: api.CodeBadRequest, msg: "request body must be a JSON object"}
 	case errors.As(err, &te):
-		return invalid(te.Field, "must be a %s", te.Type)
+		return invalid(te.Field, "must be %s", jsonKind(te.Type))
 	case errors.As(err, &se):
 		return &apiError{status: http.StatusBadRequest, code: api.CodeBadRequest, msg: fmt.Sprintf("malformed JSON at byte %d", se.Offset)}
 	case errors.Is(err, io.EOF):
@@ -84,5 +87,25 @@ func badJSON(err error) error {
 		return invalid(field, "unknown field")
 	default:
 		return &apiError{status: http.StatusBadRequest, code: api.CodeBadRequest, msg: "malformed JSON body"}
+	}
+}
+
+// jsonKind names the JSON type that decodes into t, so that messages speak
+// JSON rather than Go.
+func jsonKind(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "a boolean"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "an integer"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.Slice, reflect.Array:
+		return "an array"
+	default:
+		return "an object"
 	}
 }

@@ -130,7 +130,7 @@ func (a *API) createServer(w http.ResponseWriter, r *http.Request, p identity.Pr
 			return err
 		}
 	}
-	if err := a.record(ctx, p, audit.CodeServerCreated, nil, resp.Server); err != nil {
+	if err := a.record(ctx, p, audit.CodeServerCreated, target{server: s.Name}, nil, resp.Server); err != nil {
 		return err
 	}
 	a.changed(ctx)
@@ -193,13 +193,17 @@ func (a *API) deleteServer(w http.ResponseWriter, r *http.Request, p identity.Pr
 	if err != nil {
 		return err
 	}
+	before, err := a.serverView(ctx, s, false)
+	if err != nil {
+		return err
+	}
 	if err := a.cfg.Store.DeleteServer(ctx, s.ID); errors.Is(err, store.ErrConflict) {
 		return conflict("name", "server %q is still part of an endpoint; remove that endpoint first", s.Name)
 	} else if err != nil {
 		return err
 	}
 	a.cfg.Pool.Forget(s.ID)
-	if err := a.record(ctx, p, audit.CodeServerDeleted, apiServer(s, nil, false), nil); err != nil {
+	if err := a.record(ctx, p, audit.CodeServerDeleted, target{server: s.Name}, before, nil); err != nil {
 		return err
 	}
 	a.changed(ctx)
@@ -225,7 +229,7 @@ func (a *API) syncServer(w http.ResponseWriter, r *http.Request, p identity.Prin
 		return upstreamFailed("", "sync of %s failed: %s; the previous catalog is kept", s.Name, msg)
 	}
 	out := apiSync(res)
-	if err := a.record(ctx, p, audit.CodeServerSynced, nil, out); err != nil {
+	if err := a.record(ctx, p, audit.CodeServerSynced, target{server: s.Name}, nil, out); err != nil {
 		return err
 	}
 	a.changed(ctx)

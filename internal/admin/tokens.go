@@ -72,7 +72,7 @@ func (a *API) createToken(w http.ResponseWriter, r *http.Request, p identity.Pri
 		return err
 	}
 	view := apiToken(t, req.Endpoint)
-	if err := a.record(ctx, p, audit.CodeTokenCreated, nil, view); err != nil {
+	if err := a.record(ctx, p, audit.CodeTokenCreated, target{endpoint: req.Endpoint}, nil, view); err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusCreated, api.CreateTokenResponse{Token: view, Value: text})
@@ -99,7 +99,7 @@ func (a *API) revokeToken(w http.ResponseWriter, r *http.Request, p identity.Pri
 		return err
 	}
 	a.cfg.Verifier.Forget()
-	if err := a.record(ctx, p, audit.CodeTokenRevoked, apiToken(*found, ""), nil); err != nil {
+	if err := a.record(ctx, p, audit.CodeTokenRevoked, target{}, apiToken(*found, a.endpointName(r, found.EndpointID)), nil); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
