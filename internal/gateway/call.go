@@ -34,9 +34,11 @@ func (g *Gateway) call(ctx context.Context, rt *endpointRT, exposed string, r ro
 	// 5. Record "started"; fail closed.
 	started := ev
 	started.Code, started.Time = audit.CodeToolCallStart, start
-	if _, err := g.cfg.Audit.Record(ctx, started); err != nil {
+	if _, err := g.cfg.Audit.Record(ctx, started); err != nil && !g.cfg.AuditFailOpen {
 		g.cfg.Logger.ErrorContext(ctx, "audit start failed; call refused", "request_id", ev.RequestID, "err", err)
 		return nil, auditUnavailable(ev.RequestID)
+	} else if err != nil {
+		g.cfg.Logger.ErrorContext(ctx, "audit start failed; forwarding (fail-open)", "request_id", ev.RequestID, "err", err)
 	}
 
 	// 6. Inject the credential and 7. forward, with a timeout.
@@ -55,9 +57,11 @@ func (g *Gateway) call(ctx context.Context, rt *endpointRT, exposed string, r ro
 	ev.Code, ev.Time = audit.CodeToolCall, start
 	ev.Response = body
 	ev.DurationUS = g.cfg.Now().Sub(start).Microseconds()
-	if _, err := g.cfg.Audit.Record(ctx, ev); err != nil {
+	if _, err := g.cfg.Audit.Record(ctx, ev); err != nil && !g.cfg.AuditFailOpen {
 		g.cfg.Logger.ErrorContext(ctx, "audit outcome failed; result withheld", "request_id", ev.RequestID, "err", err)
 		return nil, auditUnavailable(ev.RequestID)
+	} else if err != nil {
+		g.cfg.Logger.ErrorContext(ctx, "audit outcome failed; result returned (fail-open)", "request_id", ev.RequestID, "err", err)
 	}
 
 	// 11. Return.

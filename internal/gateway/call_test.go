@@ -222,3 +222,18 @@ func TestEnableAfterReloadNotifiesAndExposes(t *testing.T) {
 		t.Errorf("after enable (-want +got):\n%s", diff)
 	}
 }
+
+func TestAuditFailOpenForwards(t *testing.T) {
+	e := newEnv(t)
+	e.gw.cfg.AuditFailOpen = true
+	up := newFakeUpstream(t, "", "")
+	s := e.addServer(t, "one", up.srv.URL, store.AuthNone, "", "")
+	e.addEndpoint(t, "team", []store.Server{s}, "one/echo")
+	cs := e.connect(t, "team")
+	e.audit.Close()
+
+	res, err := cs.CallTool(context.Background(), &mcp.CallToolParams{Name: "one__echo", Arguments: map[string]any{"text": "a"}})
+	if err != nil || res.IsError || up.calls.Load() != 1 {
+		t.Fatalf("fail-open call: err=%v res=%+v calls=%d", err, res, up.calls.Load())
+	}
+}

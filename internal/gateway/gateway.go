@@ -33,6 +33,9 @@ type Config struct {
 	CallTimeout      time.Duration // default 60s
 	MaxResponseBytes int           // default 4 MiB
 	SessionTimeout   time.Duration // idle MCP sessions close; default 30m
+	// AuditFailOpen lets a tool call proceed when its audit record cannot
+	// be written (the failure is logged). The default, false, refuses it.
+	AuditFailOpen bool
 
 	DisableLocalhostProtection bool
 }

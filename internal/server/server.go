@@ -72,6 +72,7 @@ func (s *Server) buildServices(ctx context.Context, verifier *identity.Verifier)
 		CallTimeout:                s.cfg.Gateway.CallTimeout.Duration,
 		MaxResponseBytes:           int(s.cfg.Gateway.MaxResponseBytes),
 		DisableLocalhostProtection: s.cfg.Gateway.DisableLocalhostProtection,
+		AuditFailOpen:              !s.cfg.Audit.FailClosed,
 	})
 	if err != nil {
 		return err
