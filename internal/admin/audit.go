@@ -78,7 +78,8 @@ func apiEvent(ev store.AuditEvent) api.AuditEvent {
 	return api.AuditEvent{
 		Seq: ev.Seq, ID: ev.ID, Time: ev.Time, Code: ev.Code, RequestID: ev.RequestID,
 		ActorType: ev.ActorType, ActorID: ev.ActorID, ActorEmail: ev.ActorEmail, TokenID: ev.TokenID,
-		ClientName: ev.ClientName, ClientVersion: ev.ClientVersion, SessionID: ev.SessionID,
+		ClientName: ev.ClientName, ClientVersion: ev.ClientVersion, ClientIP: ev.ClientIP, UserAgent: ev.UserAgent,
+		TraceID: ev.TraceID, SessionID: ev.SessionID,
 		Endpoint: ev.Endpoint, Server: ev.Server, Tool: ev.Tool, Method: ev.Method,
 		Outcome: ev.Outcome, Error: ev.Error, Request: ev.Request, Response: ev.Response,
 		DurationUS: ev.DurationUS, Hash: hex.EncodeToString(ev.Hash),

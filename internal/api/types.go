@@ -190,6 +190,9 @@ type AuditEvent struct {
 	TokenID       string          `json:"token_id,omitempty"`
 	ClientName    string          `json:"client_name,omitempty"`
 	ClientVersion string          `json:"client_version,omitempty"`
+	ClientIP      string          `json:"client_ip,omitempty"`
+	UserAgent     string          `json:"user_agent,omitempty"`
+	TraceID       string          `json:"trace_id,omitempty"`
 	SessionID     string          `json:"session_id,omitempty"`
 	Endpoint      string          `json:"endpoint,omitempty"`
 	Server        string          `json:"server,omitempty"`

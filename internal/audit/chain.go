@@ -16,6 +16,7 @@ type canonical struct {
 	ActorEmail    string          `json:"actor_email"`
 	ActorID       string          `json:"actor_id"`
 	ActorType     string          `json:"actor_type"`
+	ClientIP      string          `json:"client_ip"`
 	ClientName    string          `json:"client_name"`
 	ClientVersion string          `json:"client_version"`
 	Code          string          `json:"code"`
@@ -34,6 +35,8 @@ type canonical struct {
 	Time          string          `json:"time"`
 	TokenID       string          `json:"token_id"`
 	Tool          string          `json:"tool"`
+	TraceID       string          `json:"trace_id"`
+	UserAgent     string          `json:"user_agent"`
 }
 
 // Hash computes SHA-256(prev || canonical JSON of ev). ev.Hash and
@@ -41,13 +44,13 @@ type canonical struct {
 func Hash(prev []byte, ev store.AuditEvent) ([]byte, error) {
 	c := canonical{
 		ActorEmail: ev.ActorEmail, ActorID: ev.ActorID, ActorType: ev.ActorType,
-		ClientName: ev.ClientName, ClientVersion: ev.ClientVersion, Code: ev.Code,
+		ClientIP: ev.ClientIP, ClientName: ev.ClientName, ClientVersion: ev.ClientVersion, Code: ev.Code,
 		DurationUS: ev.DurationUS, Endpoint: ev.Endpoint, Error: ev.Error, ID: ev.ID,
 		Method: ev.Method, Outcome: ev.Outcome, Request: nullIfEmpty(ev.Request),
 		RequestID: ev.RequestID, Response: nullIfEmpty(ev.Response), Seq: ev.Seq,
 		Server: ev.Server, SessionID: ev.SessionID,
 		Time:    ev.Time.UTC().Format(time.RFC3339Nano),
-		TokenID: ev.TokenID, Tool: ev.Tool,
+		TokenID: ev.TokenID, Tool: ev.Tool, TraceID: ev.TraceID, UserAgent: ev.UserAgent,
 	}
 	b, err := json.Marshal(c)
 	if err != nil {

@@ -100,6 +100,9 @@ func TestCallRoundTripAndAudit(t *testing.T) {
 	if !strings.Contains(string(okEv.Response), `"structuredContent":{"echo":"héllo","length":6}`) {
 		t.Errorf("audit response = %s", okEv.Response)
 	}
+	if okEv.ClientIP != "127.0.0.1" || okEv.UserAgent == "" {
+		t.Errorf("audit client ip/agent = %q, %q", okEv.ClientIP, okEv.UserAgent)
+	}
 	if okEv.TokenID == "" || okEv.Time.IsZero() || okEv.DurationUS <= 0 {
 		t.Errorf("audit token/time/duration missing: %+v", okEv)
 	}

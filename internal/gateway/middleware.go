@@ -118,8 +118,15 @@ func toolNames(lr *mcp.ListToolsResult) json.RawMessage {
 
 // requestEvent fills the fields common to every MCP event of req.
 func (g *Gateway) requestEvent(req mcp.Request, endpoint, method string) store.AuditEvent {
-	p, _ := principalOf(req.GetExtra().TokenInfo)
+	extra := req.GetExtra()
+	p, _ := principalOf(extra.TokenInfo)
 	ev := g.event(p, endpoint, method)
+	if extra.TokenInfo != nil {
+		ev.ClientIP, _ = extra.TokenInfo.Extra[clientIPExtra].(string)
+	}
+	if extra.Header != nil {
+		ev.UserAgent, ev.TraceID = truncate(extra.Header.Get("User-Agent"), 256), traceID(extra.Header)
+	}
 	if ss, ok := req.GetSession().(*mcp.ServerSession); ok && ss != nil {
 		ev.SessionID = ss.ID()
 		if ip := ss.InitializeParams(); ip != nil && ip.ClientInfo != nil {
@@ -138,4 +145,11 @@ func (g *Gateway) event(p identity.Principal, endpoint, method string) store.Aud
 		ev.ActorType, ev.ActorID, ev.ActorEmail, ev.TokenID = p.Type, p.ID, p.Email, p.TokenID
 	}
 	return ev
+}
+
+func truncate(s string, n int) string {
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
 }

@@ -150,6 +150,9 @@ type AuditEvent struct {
 	TokenID       string
 	ClientName    string
 	ClientVersion string
+	ClientIP      string
+	UserAgent     string
+	TraceID       string // from the W3C traceparent header, when present
 	SessionID     string
 	Endpoint      string
 	Server        string
