@@ -168,7 +168,9 @@ type AuditEvent struct {
 }
 
 // AuditFilter selects audit events. Zero fields match everything.
-// Results are ordered by Seq descending, starting below BeforeSeq when set.
+// Results are ordered by Seq descending, starting below BeforeSeq when set;
+// with Ascending they go up from AfterSeq, which is how verification,
+// export and sinks walk the trail in pages.
 type AuditFilter struct {
 	ActorID   string
 	Endpoint  string
@@ -180,5 +182,7 @@ type AuditFilter struct {
 	Since     time.Time
 	Until     time.Time
 	BeforeSeq int64
+	AfterSeq  int64
+	Ascending bool
 	Limit     int
 }

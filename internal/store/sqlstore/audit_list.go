@@ -15,14 +15,18 @@ const (
 	MaxAuditLimit     = 1000
 )
 
-// ListAudit returns the events that f selects, highest Seq first. Since is
+// ListAudit returns the events that f selects, highest Seq first (lowest
+// first with f.Ascending). Since is
 // inclusive and Until exclusive; BeforeSeq, when set, returns only events
 // with a lower Seq, so passing the last Seq of a page fetches the next one.
 // Limit defaults to DefaultAuditLimit and is capped at MaxAuditLimit.
 func (s *Store) ListAudit(ctx context.Context, f store.AuditFilter) ([]store.AuditEvent, error) {
 	where, args := auditWhere(f)
-	q := `SELECT ` + auditColumns + ` FROM audit_events` + where +
-		` ORDER BY seq DESC LIMIT ` + strconv.Itoa(auditLimit(f.Limit))
+	order := ` ORDER BY seq DESC`
+	if f.Ascending {
+		order = ` ORDER BY seq ASC`
+	}
+	q := `SELECT ` + auditColumns + ` FROM audit_events` + where + order + ` LIMIT ` + strconv.Itoa(auditLimit(f.Limit))
 	rows, err := s.reader().query(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list audit: %w", err)
@@ -71,6 +75,9 @@ func auditWhere(f store.AuditFilter) (string, []any) {
 	}
 	if f.BeforeSeq > 0 {
 		add("seq <", f.BeforeSeq)
+	}
+	if f.AfterSeq > 0 {
+		add("seq >", f.AfterSeq)
 	}
 	if len(conds) == 0 {
 		return "", nil

@@ -61,6 +61,8 @@ func testAuditListFilters(t *testing.T, s store.Store) {
 		{"until exclusive", store.AuditFilter{Until: at(3)}, []int64{2, 1}},
 		{"window", store.AuditFilter{Since: at(4), Until: at(8)}, []int64{7, 6, 5, 4}},
 		{"before", store.AuditFilter{BeforeSeq: 4}, []int64{3, 2, 1}},
+		{"after ascending", store.AuditFilter{AfterSeq: 9, Ascending: true}, []int64{10, 11, 12}},
+		{"ascending limit", store.AuditFilter{Ascending: true, Limit: 2}, []int64{1, 2}},
 		{"combined", store.AuditFilter{ActorID: "u0", Endpoint: "e0", Server: "s0"}, []int64{12}},
 		{"limit", store.AuditFilter{Tool: "t1", Limit: 2}, []int64{11, 9}},
 		{"none", store.AuditFilter{ActorID: "nobody"}, nil},
