@@ -162,7 +162,28 @@ func endpointCases() []badCase {
 		}
 		cases = append(cases, c)
 	}
+	const u = "PATCH /api/v1/endpoints/{name}"
+	for _, c := range jsonCases(u) {
+		c.path = "/api/v1/endpoints/main"
+		cases = append(cases, c)
+	}
+	for _, c := range []badCase{
+		{name: "nothing to change", body: `{}`, status: 400, field: "redaction"},
+		{name: "bad level", body: `{"redaction":{"audit":"some"}}`, status: 400, field: "redaction.audit", msg: "off, secrets or all"},
+		{name: "bad request level", body: `{"redaction":{"requests":"ALL!"}}`, status: 400, field: "redaction.requests"},
+		{name: "redaction wrong type", body: `{"redaction":"all"}`, status: 400, field: "redaction", msg: "object"},
+	} {
+		c.route, c.path = u, "/api/v1/endpoints/main"
+		if c.code == "" {
+			c.code = api.CodeInvalidField
+		}
+		cases = append(cases, c)
+	}
+	cases = append(cases, badCase{name: "bad redaction level", route: "POST /api/v1/endpoints",
+		body: `{"name":"red","servers":["alpha"],"redaction":{"responses":"most"}}`, status: 400,
+		code: api.CodeInvalidField, field: "redaction.responses"})
 	return append(cases,
+		badCase{name: "unknown endpoint", route: u, path: "/api/v1/endpoints/nope", body: `{"redaction":{"audit":"all"}}`, status: 404, code: api.CodeNotFound, msg: `"nope"`},
 		badCase{name: "unknown endpoint", route: p, path: "/api/v1/endpoints/nope/tools", body: `{"enable":["alpha/echo"]}`, status: 404, code: api.CodeNotFound, msg: `"nope"`},
 		badCase{name: "unknown endpoint", route: "GET /api/v1/endpoints/{name}", path: "/api/v1/endpoints/nope", status: 404, code: api.CodeNotFound, msg: `"nope"`},
 		badCase{name: "unknown endpoint", route: "DELETE /api/v1/endpoints/{name}", path: "/api/v1/endpoints/nope", status: 404, code: api.CodeNotFound, msg: `"nope"`},

@@ -12,7 +12,7 @@ import (
 // tool's state on ep.
 func (a *API) endpointView(ctx context.Context, ep store.Endpoint) (api.Endpoint, error) {
 	v := api.Endpoint{ID: ep.ID, Name: ep.Name, Description: ep.Description, URL: a.cfg.PublicURL + "/mcp/" + ep.Name,
-		Unprefixed: ep.Unprefixed, Servers: []string{}, Tools: []api.EndpointTool{}, CreatedAt: ep.CreatedAt, UpdatedAt: ep.UpdatedAt}
+		Unprefixed: ep.Unprefixed, Redaction: apiRedaction(ep.Redaction), Servers: []string{}, Tools: []api.EndpointTool{}, CreatedAt: ep.CreatedAt, UpdatedAt: ep.UpdatedAt}
 	sel := map[toolname.Ref]store.EndpointTool{}
 	for _, t := range ep.Tools {
 		sel[toolname.Ref{Server: t.ServerID, Tool: t.Tool}] = t

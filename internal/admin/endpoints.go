@@ -61,9 +61,13 @@ func (a *API) createEndpoint(w http.ResponseWriter, r *http.Request, p identity.
 	if err != nil {
 		return err
 	}
+	red, err := mergeRedaction(defaultRedaction, req.Redaction)
+	if err != nil {
+		return err
+	}
 	now := a.cfg.Now().UTC()
 	ep := store.Endpoint{ID: identity.NewID("ep"), Name: req.Name, Description: req.Description,
-		ServerIDs: ids, Unprefixed: req.Unprefixed, CreatedAt: now, UpdatedAt: now}
+		ServerIDs: ids, Unprefixed: req.Unprefixed, Redaction: red, CreatedAt: now, UpdatedAt: now}
 	if err := a.cfg.Store.CreateEndpoint(ctx, ep); errors.Is(err, store.ErrConflict) {
 		return conflict("name", "an endpoint named %q exists already", req.Name)
 	} else if err != nil {

@@ -19,6 +19,7 @@ func TestEndpointLifecycle(t *testing.T) {
 	created := e.addEndpoint(t, "team-a", false, "srv")
 	want := api.Endpoint{
 		Name: "team-a", URL: "https://sb.example/mcp/team-a", Servers: []string{"srv"},
+		Redaction: api.Redaction{Requests: "off", Responses: "off", Audit: "secrets"},
 		Tools: []api.EndpointTool{
 			{Server: "srv", Tool: "echo", ExposedName: "srv__echo", State: api.ToolDisabled, Description: "v1 echo"},
 			{Server: "srv", Tool: "greet", ExposedName: "srv__greet", State: api.ToolDisabled, Description: "v1 greet"},
@@ -141,4 +142,21 @@ func TestToolNameCollision(t *testing.T) {
 			t.Errorf("exposed names (-want +got):\n%s", diff)
 		}
 	})
+}
+
+func TestEndpointRedactionSettings(t *testing.T) {
+	e := newEnv(t)
+	up := newFakeUpstream(t, "", "", "echo")
+	e.addServer(t, "srv", up.url)
+	e.addEndpoint(t, "team-a", false, "srv")
+	var got api.Endpoint
+	e.call(t, http.MethodPatch, "/api/v1/endpoints/team-a", `{"redaction":{"responses":"all"}}`, http.StatusOK, &got)
+	want := api.Redaction{Requests: "off", Responses: "all", Audit: "secrets"}
+	if got.Redaction != want {
+		t.Errorf("after PATCH redaction = %+v, want %+v", got.Redaction, want)
+	}
+	e.call(t, http.MethodGet, "/api/v1/endpoints/team-a", nil, http.StatusOK, &got)
+	if got.Redaction != want {
+		t.Errorf("stored redaction = %+v, want %+v", got.Redaction, want)
+	}
 }

@@ -34,6 +34,7 @@ func (a *API) routes() []route {
 		{"POST /api/v1/endpoints", policy.EndpointsEdit, a.createEndpoint},
 		{"GET /api/v1/endpoints/{name}", policy.EndpointsRead, a.getEndpoint},
 		{"DELETE /api/v1/endpoints/{name}", policy.EndpointsEdit, a.deleteEndpoint},
+		{"PATCH /api/v1/endpoints/{name}", policy.EndpointsEdit, a.updateEndpoint},
 		{"PATCH /api/v1/endpoints/{name}/tools", policy.EndpointsEdit, a.updateTools},
 
 		{"GET /api/v1/tokens", policy.TokensOwn, a.listTokens},

@@ -105,6 +105,7 @@ type Endpoint struct {
 	URL         string         `json:"url"`
 	Servers     []string       `json:"servers"`
 	Unprefixed  bool           `json:"unprefixed,omitempty"`
+	Redaction   Redaction      `json:"redaction"`
 	Tools       []EndpointTool `json:"tools"`
 	CreatedAt   time.Time      `json:"created_at"`
 	UpdatedAt   time.Time      `json:"updated_at"`
@@ -128,10 +129,34 @@ type EndpointTool struct {
 
 // CreateEndpointRequest creates an endpoint over named servers.
 type CreateEndpointRequest struct {
-	Name        string   `json:"name"`
-	Description string   `json:"description,omitempty"`
-	Servers     []string `json:"servers"`
-	Unprefixed  bool     `json:"unprefixed,omitempty"`
+	Name        string     `json:"name"`
+	Description string     `json:"description,omitempty"`
+	Servers     []string   `json:"servers"`
+	Unprefixed  bool       `json:"unprefixed,omitempty"`
+	Redaction   *Redaction `json:"redaction,omitempty"`
+}
+
+// Redaction levels: "off", "secrets" (secret detectors) or "all" (secrets,
+// PII and the admin's rules).
+const (
+	RedactOff     = "off"
+	RedactSecrets = "secrets"
+	RedactAll     = "all"
+)
+
+// Redaction is an endpoint's three independent switches: tool-call
+// arguments before they go upstream, results before they reach the
+// client, and what the audit trail stores. Defaults: off, off, secrets.
+type Redaction struct {
+	Requests  string `json:"requests"`
+	Responses string `json:"responses"`
+	Audit     string `json:"audit"`
+}
+
+// UpdateEndpointRequest changes an endpoint's settings; absent fields stay.
+type UpdateEndpointRequest struct {
+	Description *string    `json:"description,omitempty"`
+	Redaction   *Redaction `json:"redaction,omitempty"`
 }
 
 // UpdateToolsRequest enables and disables tools, named "server/tool",

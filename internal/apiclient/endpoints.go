@@ -50,3 +50,12 @@ func (c *Client) UpdateEndpointTools(ctx context.Context, name string, req api.U
 	}
 	return &out, nil
 }
+
+// UpdateEndpoint changes an endpoint's description or redaction levels.
+func (c *Client) UpdateEndpoint(ctx context.Context, name string, req api.UpdateEndpointRequest) (*api.Endpoint, error) {
+	var out api.Endpoint
+	if err := c.do(ctx, http.MethodPatch, "/api/v1/endpoints/"+seg(name), nil, req, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}

@@ -4,11 +4,11 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"github.com/switchboard-mcp/switchboard/internal/apiclient"
 	"io"
 	"strings"
 
 	"github.com/switchboard-mcp/switchboard/internal/api"
+	"github.com/switchboard-mcp/switchboard/internal/apiclient"
 )
 
 func endpointCmd() *command {
@@ -19,7 +19,8 @@ func endpointCmd() *command {
 		example: "switchboard endpoint create dev --server github,linear\n" +
 			"switchboard endpoint tools enable dev github/search_issues",
 		subs: []*command{
-			endpointCreateCmd(), endpointListCmd(), endpointShowCmd(), endpointRemoveCmd(), endpointToolsCmd(),
+			endpointCreateCmd(), endpointListCmd(), endpointShowCmd(), endpointUpdateCmd(), endpointRemoveCmd(),
+			endpointToolsCmd(),
 		},
 	}
 }
@@ -42,6 +43,7 @@ type endpointCreateOpts struct {
 	servers     stringList
 	description string
 	unprefixed  bool
+	redact      redactionFlags
 	json        bool
 }
 
@@ -59,6 +61,7 @@ func endpointCreateCmd() *command {
 			fs.Var(&o.servers, "server", "a `SERVER` to include; repeat it or separate names with commas (required)")
 			fs.StringVar(&o.description, "description", "", "`TEXT` that tells people what the endpoint is for")
 			fs.BoolVar(&o.unprefixed, "unprefixed", false, "expose tools by their own names, without the SERVER__ prefix")
+			o.redact.register(fs)
 			fs.BoolVar(&o.json, "json", false, "print the API's JSON answer")
 			return o.run
 		},
@@ -79,6 +82,7 @@ func (o *endpointCreateOpts) run(ctx context.Context, s *session, args []string)
 	}
 	ep, err := c.CreateEndpoint(ctx, api.CreateEndpointRequest{
 		Name: name, Description: o.description, Servers: o.servers, Unprefixed: o.unprefixed,
+		Redaction: o.redact.value(),
 	})
 	if err != nil {
 		return err
@@ -177,6 +181,7 @@ func printEndpoint(w io.Writer, ep *api.Endpoint) error {
 	if err := fields(w,
 		"Name", ep.Name, "Description", ep.Description, "URL", ep.URL,
 		"Servers", strings.Join(ep.Servers, ", "), "Tool names", naming,
+		"Redaction", fmt.Sprintf("requests %s, responses %s, audit %s", ep.Redaction.Requests, ep.Redaction.Responses, ep.Redaction.Audit),
 		"Created", fmtTime(ep.CreatedAt), "Updated", fmtTime(ep.UpdatedAt),
 	); err != nil {
 		return err

@@ -4,10 +4,10 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"github.com/switchboard-mcp/switchboard/internal/apiclient"
 	"io"
 
 	"github.com/switchboard-mcp/switchboard/internal/api"
+	"github.com/switchboard-mcp/switchboard/internal/apiclient"
 )
 
 func userCmd() *command {

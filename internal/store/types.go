@@ -113,9 +113,27 @@ type Endpoint struct {
 	Description string
 	ServerIDs   []string // order is preserved
 	Unprefixed  bool     // expose bare tool names instead of {server}__{tool}
+	Redaction   Redaction
 	Tools       []EndpointTool
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
+}
+
+// Redaction levels.
+const (
+	RedactOff     = "off"
+	RedactSecrets = "secrets" // secret detectors only
+	RedactAll     = "all"     // secrets, PII and the admin's rules
+)
+
+// Redaction holds an endpoint's three independent redaction switches:
+// tool-call arguments before they go upstream, results before they reach
+// the client, and what the audit trail stores. Each is a Redact* level;
+// "" reads as the default (off, off, secrets).
+type Redaction struct {
+	Requests  string
+	Responses string
+	Audit     string
 }
 
 // EndpointTool records an admin's selection of one tool on an endpoint.

@@ -7,15 +7,17 @@ import (
 	"github.com/switchboard-mcp/switchboard/internal/store"
 )
 
-const endpointColumns = `id, name, description, unprefixed, created_at, updated_at`
+const endpointColumns = `id, name, description, unprefixed, redact_requests, redact_responses, redact_audit,
+	created_at, updated_at`
 
 // CreateEndpoint stores e with its servers and tool selections. A taken ID
 // or name, or a server listed twice, is store.ErrConflict; an unknown
 // server is store.ErrNotFound.
 func (s *Store) CreateEndpoint(ctx context.Context, e store.Endpoint) error {
 	err := s.update(ctx, func(c conn) error {
-		_, err := c.exec(ctx, `INSERT INTO endpoints (`+endpointColumns+`) VALUES ($1, $2, $3, $4, $5, $6)`,
-			e.ID, e.Name, e.Description, e.Unprefixed, unixNano(e.CreatedAt), unixNano(e.UpdatedAt))
+		_, err := c.exec(ctx, `INSERT INTO endpoints (`+endpointColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+			e.ID, e.Name, e.Description, e.Unprefixed, e.Redaction.Requests, e.Redaction.Responses, e.Redaction.Audit,
+			unixNano(e.CreatedAt), unixNano(e.UpdatedAt))
 		if err != nil {
 			return s.insertErr(err)
 		}
@@ -106,8 +108,9 @@ func (s *Store) DeleteEndpoint(ctx context.Context, id string) error {
 // replaceEndpoint writes e over the stored row and replaces its children.
 func (s *Store) replaceEndpoint(ctx context.Context, c conn, e store.Endpoint) error {
 	_, err := c.exec(ctx, `UPDATE endpoints SET name = $2, description = $3, unprefixed = $4,
-		created_at = $5, updated_at = $6 WHERE id = $1`,
-		e.ID, e.Name, e.Description, e.Unprefixed, unixNano(e.CreatedAt), unixNano(e.UpdatedAt))
+		redact_requests = $5, redact_responses = $6, redact_audit = $7, created_at = $8, updated_at = $9 WHERE id = $1`,
+		e.ID, e.Name, e.Description, e.Unprefixed, e.Redaction.Requests, e.Redaction.Responses, e.Redaction.Audit,
+		unixNano(e.CreatedAt), unixNano(e.UpdatedAt))
 	if err != nil {
 		return s.insertErr(err)
 	}

@@ -84,6 +84,7 @@ func loadEndpointTools(ctx context.Context, c conn, byID map[string]*store.Endpo
 
 func scanEndpoint(r scanner) (store.Endpoint, error) {
 	var e store.Endpoint
-	err := r.Scan(&e.ID, &e.Name, &e.Description, &e.Unprefixed, timeCol{&e.CreatedAt}, timeCol{&e.UpdatedAt})
+	err := r.Scan(&e.ID, &e.Name, &e.Description, &e.Unprefixed, &e.Redaction.Requests, &e.Redaction.Responses,
+		&e.Redaction.Audit, timeCol{&e.CreatedAt}, timeCol{&e.UpdatedAt})
 	return e, err
 }

@@ -35,6 +35,7 @@ func testEndpointCreateGet(t *testing.T, s store.Store) {
 	twoServers(t, s)
 	e := newEndpoint("e1", "dev", "s2", "s1")
 	e.Unprefixed = true
+	e.Redaction = store.Redaction{Requests: store.RedactSecrets, Responses: store.RedactAll, Audit: store.RedactAll}
 	e.Tools = []store.EndpointTool{
 		{ServerID: "s2", Tool: "zeta", Enabled: true, ApprovedHash: "hz"},
 		{ServerID: "s1", Tool: "alpha", Enabled: false, ApprovedHash: "ha"},

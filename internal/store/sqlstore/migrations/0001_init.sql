@@ -68,6 +68,9 @@ CREATE TABLE endpoints (
     name         text NOT NULL UNIQUE,
     description  text NOT NULL,
     unprefixed   boolean NOT NULL,
+    redact_requests  text NOT NULL DEFAULT 'off',
+    redact_responses text NOT NULL DEFAULT 'off',
+    redact_audit     text NOT NULL DEFAULT 'secrets',
     created_at   bigint NOT NULL,
     updated_at   bigint NOT NULL
 );
