@@ -70,21 +70,23 @@ func newFakeUpstream(t testing.TB, wantHeader, wantValue string) *fakeUpstream {
 
 // env is a complete gateway over a real SQLite store.
 type env struct {
-	st    store.Store
-	vault *vault.Vault
-	audit *audit.Writer
-	pool  *upstream.Pool
-	gw    *Gateway
-	srv   *httptest.Server
-	token string
-	user  store.User
-	now   time.Time
+	st     store.Store
+	dbPath string
+	vault  *vault.Vault
+	audit  *audit.Writer
+	pool   *upstream.Pool
+	gw     *Gateway
+	srv    *httptest.Server
+	token  string
+	user   store.User
+	now    time.Time
 }
 
 func newEnv(t testing.TB) *env {
 	t.Helper()
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, t.TempDir()+"/sb.db")
+	dbPath := t.TempDir() + "/sb.db"
+	st, err := sqlite.Open(ctx, dbPath)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,7 +102,7 @@ func newEnv(t testing.TB) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { w.Close() })
-	e := &env{st: st, vault: v, audit: w, now: time.Now().UTC()}
+	e := &env{st: st, dbPath: dbPath, vault: v, audit: w, now: time.Now().UTC()}
 	e.pool = upstream.NewPool(upstream.Config{Store: st, Vault: v})
 	t.Cleanup(e.pool.Close)
 	ver := identity.NewVerifier(st, nil, nil, 0)
