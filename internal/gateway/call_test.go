@@ -130,7 +130,7 @@ func TestDisabledAndUnknownToolsDenied(t *testing.T) {
 		t.Errorf("denied call reached the upstream")
 	}
 	evs, _ := e.st.ListAudit(t.Context(), store.AuditFilter{Outcome: audit.OutcomeDenied})
-	if len(evs) != 2 || evs[0].Tool != "nope" || evs[1].Tool != "one__secret_op" {
+	if len(evs) != 2 || evs[0].Tool != "nope" || evs[1].Server != "one" || evs[1].Tool != "secret_op" {
 		t.Errorf("denied events = %+v", evs)
 	}
 }

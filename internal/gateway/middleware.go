@@ -66,6 +66,9 @@ func (g *Gateway) auditMiddleware(rt *endpointRT) mcp.Middleware {
 func (g *Gateway) deny(ctx context.Context, rt *endpointRT, req *mcp.CallToolRequest) error {
 	ev := g.requestEvent(req, rt.ep.Load().Name, "tools/call")
 	ev.Code, ev.Outcome, ev.Tool = audit.CodeToolDenied, audit.OutcomeDenied, req.Params.Name
+	if ref, ok := (*rt.known.Load())[req.Params.Name]; ok {
+		ev.Server, ev.Tool = ref.Server, ref.Tool // a catalog tool that is not enabled
+	}
 	ev.Request = req.Params.Arguments
 	ev.Error = "tool is not enabled on this endpoint"
 	if _, err := g.cfg.Audit.Record(ctx, ev); err != nil {

@@ -19,7 +19,8 @@ type endpointRT struct {
 	ep      atomic.Pointer[store.Endpoint]
 	server  *mcp.Server
 	handler http.Handler
-	routes  atomic.Pointer[map[string]route] // exposed name → route
+	routes  atomic.Pointer[map[string]route]        // exposed name → route
+	known   atomic.Pointer[map[string]toolname.Ref] // every catalog tool, exposed or not, by exposed name
 }
 
 // route is where an exposed tool goes.
@@ -50,6 +51,8 @@ func (g *Gateway) Reload(ctx context.Context) error {
 			rt = g.newEndpointRT(ep)
 		}
 		rt.ep.Store(&ep)
+		known := knownTools(ep, servers, catalogs)
+		rt.known.Store(&known)
 		g.apply(rt, g.desiredRoutes(ep, servers, catalogs))
 		next[ep.Name] = rt
 	}
@@ -106,9 +109,23 @@ func (g *Gateway) desiredRoutes(ep store.Endpoint, servers map[string]store.Serv
 	return out
 }
 
+// knownTools names every catalog tool of ep's servers, so that a refused
+// call is audited with its server and tool, not only the exposed name.
+func knownTools(ep store.Endpoint, servers map[string]store.Server, catalogs map[string][]store.Tool) map[string]toolname.Ref {
+	out := map[string]toolname.Ref{}
+	for _, id := range ep.ServerIDs {
+		s := servers[id]
+		for _, t := range catalogs[id] {
+			out[toolname.Exposed(s.Name, t.Name, !ep.Unprefixed)] = toolname.Ref{Server: s.Name, Tool: t.Name}
+		}
+	}
+	return out
+}
+
 func (g *Gateway) newEndpointRT(ep store.Endpoint) *endpointRT {
 	rt := &endpointRT{}
 	rt.routes.Store(&map[string]route{})
+	rt.known.Store(&map[string]toolname.Ref{})
 	rt.server = mcp.NewServer(
 		&mcp.Implementation{Name: "switchboard/" + ep.Name, Version: g.cfg.Version},
 		&mcp.ServerOptions{

@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/url"
 	"os"
 	"runtime/debug"
+	"strconv"
 	"time"
 
 	"github.com/switchboard-mcp/switchboard/internal/config"
@@ -54,15 +56,17 @@ func ServeCommand(ctx context.Context, args []string, _ io.Reader, stdout, stder
 		return err
 	}
 	tuneGC()
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w (is another process using it? pick one with --addr)", cfg.Addr, err)
+	}
+	defer ln.Close()
+	cfg.PublicURL = withActualPort(cfg.PublicURL, ln.Addr())
 	s, err := New(ctx, cfg, logger, stderr)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	ln, err := net.Listen("tcp", cfg.Addr)
-	if err != nil {
-		return fmt.Errorf("listen on %s: %w (is another process using it? pick one with --addr)", cfg.Addr, err)
-	}
 	fmt.Fprintf(stdout, "Switchboard %s listening on http://%s (data: %s)\n", Version, ln.Addr(), cfg.DataDir)
 	if need, err := s.needsBootstrap(ctx); err == nil && need {
 		fmt.Fprintf(stdout, "No users yet. Create the first admin and its API token with:\n"+
@@ -142,4 +146,17 @@ func tuneGC() {
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(gcPercent)
 	}
+}
+
+// withActualPort replaces port 0 in a public URL derived from --addr
+// 127.0.0.1:0 with the port the listener got, so that endpoint URLs and
+// resource metadata point somewhere real.
+func withActualPort(public string, addr net.Addr) string {
+	u, err := url.Parse(public)
+	tcp, ok := addr.(*net.TCPAddr)
+	if err != nil || !ok || u.Port() != "0" {
+		return public
+	}
+	u.Host = net.JoinHostPort(u.Hostname(), strconv.Itoa(tcp.Port))
+	return u.String()
 }

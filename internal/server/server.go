@@ -92,12 +92,15 @@ func (s *Server) Handler() http.Handler { return s.handler }
 
 // Serve listens on ln until ctx ends, then drains in-flight requests.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	streams, endStreams := context.WithCancel(context.Background())
+	defer endStreams()
 	hs := &http.Server{
-		Handler:           s.handler,
+		Handler:           endOnShutdown(streams, s.handler),
 		ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog:          slog.NewLogLogger(s.logger.Handler(), slog.LevelWarn),
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
+	hs.RegisterOnShutdown(endStreams)
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {
@@ -139,4 +142,21 @@ func (s *Server) needsBootstrap(ctx context.Context) (bool, error) {
 		return false, fmt.Errorf("list users: %w", err)
 	}
 	return len(users) == 0, nil
+}
+
+// endOnShutdown ends long-lived GET streams (MCP server-to-client event
+// streams) when shutdown begins, so that Shutdown is not held up by idle
+// clients; requests in flight (tool calls) still drain normally.
+func endOnShutdown(streams context.Context, h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet {
+			h.ServeHTTP(w, r)
+			return
+		}
+		ctx, cancel := context.WithCancel(r.Context())
+		defer cancel()
+		stop := context.AfterFunc(streams, cancel)
+		defer stop()
+		h.ServeHTTP(w, r.WithContext(ctx))
+	})
 }

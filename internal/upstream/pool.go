@@ -126,16 +126,26 @@ func (p *Pool) session(ctx context.Context, s store.Server, userID string) (*mcp
 	}
 }
 
-// open connects to s. It uses its own timeout, not the caller's context,
-// because the session outlives the call that opened it.
+// open connects to s. The session outlives the call that opened it, and
+// the SSE transport keeps its event stream on the connect context, so that
+// context lives until the session ends; only the handshake is timed out.
 func (p *Pool) open(s store.Server, userID string) (*mcp.ClientSession, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), p.cfg.ConnTimeout)
-	defer cancel()
+	ctx, cancel := context.WithCancel(context.Background())
+	timer := time.AfterFunc(p.cfg.ConnTimeout, cancel)
 	sess, err := p.Connect(ctx, s, userID)
+	if !timer.Stop() && err == nil {
+		sess.Close() // the timeout fired as the handshake finished
+		err = fmt.Errorf("connect to %s: timed out after %s", s.Name, p.cfg.ConnTimeout)
+	}
 	if err != nil {
+		cancel()
 		p.cfg.Logger.Warn("upstream connect failed", "server", s.Name, "err", err)
 		return nil, err
 	}
+	go func() {
+		sess.Wait()
+		cancel()
+	}()
 	p.cfg.Logger.Info("upstream connected", "server", s.Name, "shared", userID == "")
 	return sess, nil
 }
