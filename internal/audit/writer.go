@@ -45,6 +45,7 @@ type Writer struct {
 
 type pending struct {
 	ev   store.AuditEvent
+	body []byte // encodeBody(ev), computed by the caller
 	done chan error
 }
 
@@ -108,8 +109,12 @@ func (w *Writer) Record(ctx context.Context, ev store.AuditEvent) (store.AuditEv
 		return ev, ErrClosed
 	default:
 	}
+	body, err := encodeBody(ev)
+	if err != nil {
+		return ev, err
+	}
 	p := pendingPool.Get().(*pending)
-	p.ev = ev
+	p.ev, p.body = ev, body
 	timer := time.NewTimer(2 * w.cfg.Timeout)
 	defer timer.Stop()
 	select {
@@ -122,7 +127,7 @@ func (w *Writer) Record(ctx context.Context, ev store.AuditEvent) (store.AuditEv
 	select {
 	case err := <-p.done:
 		ev = p.ev
-		p.ev = store.AuditEvent{}
+		p.ev, p.body = store.AuditEvent{}, nil
 		pendingPool.Put(p)
 		return ev, err
 	case <-w.done:
@@ -202,10 +207,7 @@ func (w *Writer) tryCommit(batch []*pending) error {
 	for i, p := range batch {
 		seq++
 		p.ev.Seq, p.ev.PrevHash = seq, prev
-		h, err := Hash(prev, p.ev)
-		if err != nil {
-			return err
-		}
+		h := chainHash(prev, seq, p.body)
 		p.ev.Hash, prev = h, h
 		events[i] = p.ev
 	}
