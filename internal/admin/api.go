@@ -36,6 +36,9 @@ type Config struct {
 	// OnChange runs after every successful change to servers, catalogs or
 	// endpoints, so the gateway can reload.
 	OnChange func(ctx context.Context) error
+	// Signer, optional, holds the audit checkpoint keys: verify then checks
+	// checkpoint signatures, and GET /api/v1/audit/public-key exports them.
+	Signer AuditSigner
 }
 
 // API is the /api/v1 handler.

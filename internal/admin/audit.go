@@ -13,18 +13,11 @@ import (
 
 func (a *API) listAudit(w http.ResponseWriter, r *http.Request, _ identity.Principal) error {
 	q := r.URL.Query()
-	f := store.AuditFilter{
-		ActorID: q.Get("actor"), Endpoint: q.Get("endpoint"), Server: q.Get("server"),
-		Tool: q.Get("tool"), Code: q.Get("code"), Outcome: q.Get("outcome"), RequestID: q.Get("request_id"),
-		Limit: 50,
-	}
-	var err error
-	if f.Since, err = queryTime(q.Get("since"), "since"); err != nil {
+	f, err := auditFilter(q) // audit_export.go: the filters list and export share
+	if err != nil {
 		return err
 	}
-	if f.Until, err = queryTime(q.Get("until"), "until"); err != nil {
-		return err
-	}
+	f.Limit = 50
 	if s := q.Get("limit"); s != "" {
 		if f.Limit, err = strconv.Atoi(s); err != nil || f.Limit < 1 || f.Limit > 1000 {
 			return invalid("limit", "must be a number from 1 to 1000")
@@ -35,6 +28,9 @@ func (a *API) listAudit(w http.ResponseWriter, r *http.Request, _ identity.Princ
 			return invalid("cursor", "is not a cursor from a previous page")
 		}
 	}
+	if err := parseAfter(q, &f); err != nil {
+		return err
+	}
 	events, err := a.cfg.Store.ListAudit(r.Context(), f)
 	if err != nil {
 		return err
@@ -43,7 +39,7 @@ func (a *API) listAudit(w http.ResponseWriter, r *http.Request, _ identity.Princ
 	for i, ev := range events {
 		out.Events[i] = apiEvent(ev)
 	}
-	if len(events) == f.Limit && events[len(events)-1].Seq > 1 {
+	if !f.Ascending && len(events) == f.Limit && events[len(events)-1].Seq > 1 {
 		out.NextCursor = strconv.FormatInt(events[len(events)-1].Seq, 10)
 	}
 	writeJSON(w, http.StatusOK, out)

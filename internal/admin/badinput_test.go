@@ -253,6 +253,8 @@ func TestBadInput(t *testing.T) {
 	cases = append(cases, endpointCases()...)
 	cases = append(cases, tokenCases(f)...)
 	cases = append(cases, auditCases()...)
+	cases = append(cases, checkpointCases()...) // audit_integrity_test.go
+	cases = append(cases, exportCases()...)     // audit_export_test.go
 	cases = append(cases,
 		badCase{name: "unknown route", route: "", path: "/api/v1/nope", status: 404, code: api.CodeNotFound},
 		badCase{name: "unknown method", route: "", path: "/api/v1/servers", body: `{}`, status: 404, code: api.CodeNotFound},
@@ -300,7 +302,8 @@ func TestBadInput(t *testing.T) {
 	for _, rt := range (&API{}).routes() {
 		switch rt.pattern {
 		case "GET /api/v1/openapi.json", "GET /api/v1/me", "GET /api/v1/users",
-			"GET /api/v1/servers", "GET /api/v1/endpoints", "GET /api/v1/tokens":
+			"GET /api/v1/servers", "GET /api/v1/endpoints", "GET /api/v1/tokens",
+			"GET /api/v1/audit/verify", "GET /api/v1/audit/public-key":
 			continue // no input beyond the token; see TestAuth
 		}
 		if !covered[rt.pattern] {

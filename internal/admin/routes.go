@@ -42,6 +42,10 @@ func (a *API) routes() []route {
 		{"DELETE /api/v1/tokens/{id}", policy.TokensOwn, a.revokeToken},
 
 		{"GET /api/v1/audit", policy.AuditRead, a.listAudit},
+		{"GET /api/v1/audit/export", policy.AuditRead, a.exportAudit},
+		{"GET /api/v1/audit/verify", policy.AuditRead, a.verifyAudit},
+		{"GET /api/v1/audit/checkpoints", policy.AuditRead, a.listCheckpoints},
+		{"GET /api/v1/audit/public-key", policy.AuditRead, a.auditPublicKey},
 		{"GET /api/v1/audit/{seq}", policy.AuditRead, a.getAudit},
 	}
 }

@@ -19,9 +19,11 @@ type AuditFilter struct {
 	Code      string
 	Outcome   string
 	RequestID string
+	Text      string    // in the request, response or error, ignoring ASCII case
 	Since     time.Time // inclusive
 	Until     time.Time // exclusive
 	Cursor    string    // from a previous page's NextCursor
+	After     int64     // > 0: events after this Seq, oldest first (not with Cursor)
 	Limit     int       // page size; 0 lets the server choose
 }
 
@@ -40,6 +42,7 @@ func (f AuditFilter) Values() url.Values {
 	set("code", f.Code)
 	set("outcome", f.Outcome)
 	set("request_id", f.RequestID)
+	set("q", f.Text)
 	if !f.Since.IsZero() {
 		q.Set("since", f.Since.UTC().Format(time.RFC3339Nano))
 	}
@@ -47,6 +50,9 @@ func (f AuditFilter) Values() url.Values {
 		q.Set("until", f.Until.UTC().Format(time.RFC3339Nano))
 	}
 	set("cursor", f.Cursor)
+	if f.After > 0 {
+		q.Set("after", strconv.FormatInt(f.After, 10))
+	}
 	if f.Limit > 0 {
 		q.Set("limit", strconv.Itoa(f.Limit))
 	}

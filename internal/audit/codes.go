@@ -17,6 +17,34 @@ const (
 	CodeTokenCreated   = "admin.token.created"
 	CodeTokenRevoked   = "admin.token.revoked"
 	CodeUserCreated    = "admin.user.created"
+	// CodeAuditRetention records what a retention run deleted.
+	CodeAuditRetention = "admin.audit.retention"
+	// CodeAuditExported records who exported the trail, in which format
+	// and with which filters.
+	CodeAuditExported = "admin.audit.exported"
+)
+
+// Sign-in and authorization-server codes (internal/web, internal/oauth).
+// Refusals carry their reason in Error and outcome "denied".
+const (
+	CodeLoginOK          = "auth.login.ok"
+	CodeLoginFailed      = "auth.login.failed"
+	CodeLogout           = "auth.logout"
+	CodeCSRFFailed       = "auth.csrf.failed"
+	CodeRedirectRefused  = "auth.redirect.refused" // an unsafe return URL at login
+	CodeClientRegistered = "auth.oauth.client.registered"
+	CodeAuthorizeFailed  = "auth.oauth.authorize.failed"
+	CodeConsentGiven     = "auth.oauth.consent.given"
+	CodeConsentDenied    = "auth.oauth.consent.denied"
+	CodeTokenIssued      = "auth.oauth.token.issued"
+	CodeTokenRefreshed   = "auth.oauth.token.refreshed"
+	CodeTokenFailed      = "auth.oauth.token.failed" // a refused token request
+	CodeOAuthRevoked     = "auth.oauth.token.revoked"
+	CodeRefreshReused    = "auth.oauth.refresh.reused"
+	CodeCodeReplayed     = "auth.oauth.code.replayed"
+	CodeTokenRejected    = "auth.oauth.token.rejected" // an access token refused at /mcp
+	CodeGrantRevoked     = "auth.oauth.grant.revoked"
+	CodeUserUpdated      = "admin.user.updated"
 )
 
 // Outcomes of an MCP request.
@@ -43,4 +71,9 @@ var Codes = []string{
 	CodeMCPRequest, CodeServerCreated, CodeServerDeleted, CodeServerSynced,
 	CodeEndpointCreate, CodeEndpointUpdate, CodeEndpointDelete,
 	CodeTokenCreated, CodeTokenRevoked, CodeUserCreated,
+	CodeAuditRetention, CodeAuditExported,
+	CodeLoginOK, CodeLoginFailed, CodeLogout, CodeCSRFFailed, CodeRedirectRefused,
+	CodeClientRegistered, CodeAuthorizeFailed, CodeConsentGiven, CodeConsentDenied,
+	CodeTokenIssued, CodeTokenRefreshed, CodeTokenFailed, CodeOAuthRevoked, CodeRefreshReused,
+	CodeCodeReplayed, CodeTokenRejected, CodeGrantRevoked, CodeUserUpdated,
 }

@@ -26,6 +26,9 @@ type Config struct {
 	Now        func() time.Time
 	MaxPayload int           // per request or response; default DefaultMaxPayload
 	Timeout    time.Duration // for one commit; default 5s
+	// OnCommit, when set, gets the new head Seq after each commit. It runs
+	// on the commit loop and must not block (sink.Runner.Notify).
+	OnCommit func(head int64)
 }
 
 // Writer appends events to the hash chain, group-committing concurrent
@@ -217,6 +220,9 @@ func (w *Writer) tryCommit(batch []*pending) error {
 		return fmt.Errorf("audit: append %d events: %w", len(events), err)
 	}
 	w.seq, w.hash = seq, prev
+	if w.cfg.OnCommit != nil {
+		w.cfg.OnCommit(seq)
+	}
 	return nil
 }
 

@@ -20,7 +20,7 @@ func auditCmd() *command {
 		name:    "audit",
 		summary: "Search the audit trail",
 		example: "switchboard audit list --endpoint dev --since 1h\nswitchboard audit show 1042",
-		subs:    []*command{auditListCmd(), auditShowCmd()},
+		subs:    []*command{auditListCmd(), auditShowCmd(), auditVerifyCmd(), auditPublicKeyCmd(), auditExportCmd(), auditTailCmd()},
 	}
 }
 
@@ -49,6 +49,7 @@ func auditListCmd() *command {
 			fs.StringVar(&o.f.Code, "code", "", "only events with event `CODE`")
 			fs.StringVar(&o.f.Outcome, "outcome", "", "only events with `OUTCOME`, such as ok, error or denied")
 			fs.StringVar(&o.f.RequestID, "request-id", "", "only events of the request with `ID`")
+			fs.StringVar(&o.f.Text, "text", "", "only events whose request, response or error contains `TEXT` (ignoring case)")
 			fs.StringVar(&o.since, "since", "", "only events at or after `TIME`: RFC 3339, a date, or a duration ago (1h, 7d)")
 			fs.StringVar(&o.until, "until", "", "only events before `TIME`, in the same forms as --since")
 			fs.IntVar(&o.f.Limit, "limit", 0, "at most `N` events per page (default: the server's page size)")

@@ -36,6 +36,15 @@ type LogConfig struct {
 type AuditConfig struct {
 	MaxPayloadBytes int64 `json:"max_payload_bytes"` // request/response kept per event
 	FailClosed      bool  `json:"fail_closed"`       // refuse calls that cannot be audited
+	// CheckpointEvery and CheckpointInterval say how often the chain head
+	// is signed: after this many events, or this often while events come
+	// in. 0 turns that trigger off; both 0 turns checkpoints off.
+	CheckpointEvery    int64    `json:"checkpoint_every"`
+	CheckpointInterval Duration `json:"checkpoint_interval"`
+	// RetentionDays deletes events older than this; 0 keeps them forever.
+	RetentionDays int64 `json:"retention_days"`
+	// Sinks stream the trail out (files, webhooks, stdout); see AuditSink.
+	Sinks AuditSinks `json:"sinks"`
 }
 
 // GatewayConfig configures the MCP data plane.
@@ -68,7 +77,8 @@ func defaults() Config {
 		Addr:    "127.0.0.1:8080",
 		DataDir: "./switchboard-data",
 		Log:     LogConfig{Level: "info", Format: "text"},
-		Audit:   AuditConfig{MaxPayloadBytes: 1 * MiB, FailClosed: true},
+		Audit: AuditConfig{MaxPayloadBytes: 1 * MiB, FailClosed: true,
+			CheckpointEvery: 1000, CheckpointInterval: Duration{time.Minute}},
 		Gateway: GatewayConfig{
 			CallTimeout:      Duration{60 * time.Second},
 			MaxResponseBytes: 4 * MiB,

@@ -15,7 +15,7 @@ func TestDefault(t *testing.T) {
 		MasterKeyFile: filepath.Join("switchboard-data", "master.key"),
 		PublicURL:     "http://127.0.0.1:8080",
 		Log:           LogConfig{Level: "info", Format: "text"},
-		Audit:         AuditConfig{MaxPayloadBytes: 1 << 20, FailClosed: true},
+		Audit:         AuditConfig{MaxPayloadBytes: 1 << 20, FailClosed: true, CheckpointEvery: 1000, CheckpointInterval: Duration{time.Minute}},
 		Gateway:       GatewayConfig{CallTimeout: Duration{60 * time.Second}, MaxResponseBytes: 4 << 20},
 	}
 	got := Default()

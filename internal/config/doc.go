@@ -21,6 +21,10 @@
 //	log.format                            SWITCHBOARD_LOG_FORMAT                            -log-format                            text
 //	audit.max_payload_bytes               SWITCHBOARD_AUDIT_MAX_PAYLOAD_BYTES               -audit-max-payload-bytes               1048576
 //	audit.fail_closed                     SWITCHBOARD_AUDIT_FAIL_CLOSED                     -audit-fail-closed                     true
+//	audit.checkpoint_every                SWITCHBOARD_AUDIT_CHECKPOINT_EVERY                -audit-checkpoint-every                1000 (events; 0 = off)
+//	audit.checkpoint_interval             SWITCHBOARD_AUDIT_CHECKPOINT_INTERVAL             -audit-checkpoint-interval             60s (0 = off)
+//	audit.retention_days                  SWITCHBOARD_AUDIT_RETENTION_DAYS                  -audit-retention-days                  0 (keep forever)
+//	audit.sinks                           SWITCHBOARD_AUDIT_SINKS                           -audit-sinks                           [] (a JSON array; see Audit sinks below)
 //	gateway.call_timeout                  SWITCHBOARD_GATEWAY_CALL_TIMEOUT                  -gateway-call-timeout                  60s
 //	gateway.max_response_bytes            SWITCHBOARD_GATEWAY_MAX_RESPONSE_BYTES            -gateway-max-response-bytes            4194304
 //	gateway.disable_localhost_protection  SWITCHBOARD_GATEWAY_DISABLE_LOCALHOST_PROTECTION  -gateway-disable-localhost-protection  false
@@ -41,4 +45,28 @@
 //	  "log": {"level": "debug", "format": "json"},
 //	  "gateway": {"call_timeout": "2m"}
 //	}
+//
+// Audit sinks stream the trail out, each at least once from a cursor kept
+// in the database, so one that is down never blocks the gateway and
+// catches up later (switchboard_audit_sink_lag_events on /metrics shows
+// how far behind it is). Every sink has a unique "name" (it keys the
+// cursor: renaming starts over from the first event) and a "type":
+//
+//	file     JSON lines at "path" (relative paths are inside data_dir),
+//	         rotated before "max_bytes" (default 104857600) with "keep"
+//	         rotated files (default 5): path.1 is the newest.
+//	webhook  Splunk HEC events POSTed to "url" (https; http only for a
+//	         loopback host), with "Authorization: Splunk <token>" when
+//	         "token" is set; failures retry with exponential backoff.
+//	stdout   JSON lines on standard output, for container logs.
+//
+// Any sink takes "max_events" per delivery (default 100) and "max_wait",
+// how long a partial batch waits for more (default 1s for webhooks, 0s
+// otherwise). The token is redacted by config show:
+//
+//	{"audit": {"sinks": [
+//	  {"name": "trail", "type": "file", "path": "audit/audit.jsonl", "max_bytes": 52428800, "keep": 10},
+//	  {"name": "splunk", "type": "webhook", "url": "https://splunk.example.com:8088/services/collector/event",
+//	   "token": "…", "max_events": 200, "max_wait": "2s"}
+//	]}}
 package config

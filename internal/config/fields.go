@@ -30,6 +30,10 @@ var fields = []field{
 	{path: "log.format", usage: "log format: text, json", ptr: func(c *Config) any { return &c.Log.Format }},
 	{path: "audit.max_payload_bytes", usage: "bytes of request/response kept per audit event", ptr: func(c *Config) any { return &c.Audit.MaxPayloadBytes }},
 	{path: "audit.fail_closed", usage: "refuse tool calls that cannot be audited", ptr: func(c *Config) any { return &c.Audit.FailClosed }},
+	{path: "audit.checkpoint_every", usage: "sign an audit checkpoint after this many events (0 = off)", ptr: func(c *Config) any { return &c.Audit.CheckpointEvery }},
+	{path: "audit.checkpoint_interval", usage: "sign an audit checkpoint this often while events come in (0 = off)", ptr: func(c *Config) any { return &c.Audit.CheckpointInterval }},
+	{path: "audit.retention_days", usage: "delete audit events older than this many days (0 = keep forever)", ptr: func(c *Config) any { return &c.Audit.RetentionDays }},
+	{path: "audit.sinks", usage: "audit sinks, a JSON array (see config doc)", ptr: func(c *Config) any { return &c.Audit.Sinks }},
 	{path: "gateway.call_timeout", usage: "timeout of one upstream tool call", ptr: func(c *Config) any { return &c.Gateway.CallTimeout }},
 	{path: "gateway.max_response_bytes", usage: "largest upstream response accepted", ptr: func(c *Config) any { return &c.Gateway.MaxResponseBytes }},
 	{path: "gateway.disable_localhost_protection", usage: "turn off DNS-rebinding checks on loopback", ptr: func(c *Config) any { return &c.Gateway.DisableLocalhostProtection }},
@@ -97,6 +101,8 @@ func setString(p any, s string) error {
 			return err
 		}
 		*p = v
+	case *AuditSinks:
+		return p.UnmarshalJSON([]byte(s))
 	default:
 		panic(fmt.Sprintf("config: no parser for %T", p))
 	}
@@ -115,6 +121,8 @@ func formatValue(p any) string {
 	case *int64:
 		return strconv.FormatInt(*p, 10)
 	case *Duration:
+		return p.String()
+	case *AuditSinks:
 		return p.String()
 	}
 	panic(fmt.Sprintf("config: no formatter for %T", p))

@@ -44,10 +44,15 @@ func (c Config) Validate() error {
 	check(!slices.Contains(logFormats, c.Log.Format), "log.format", "must be one of "+strings.Join(logFormats, ", "))
 	check(c.Audit.MaxPayloadBytes < MinPayloadBytes, "audit.max_payload_bytes",
 		fmt.Sprintf("must be at least %d", MinPayloadBytes))
+	check(c.Audit.CheckpointEvery < 0, "audit.checkpoint_every", "must be 0 (off) or more")
+	check(c.Audit.CheckpointInterval.Duration != 0 && c.Audit.CheckpointInterval.Duration < time.Second,
+		"audit.checkpoint_interval", "must be 0 (off) or at least 1s")
+	check(c.Audit.RetentionDays < 0, "audit.retention_days", "must be 0 (keep forever) or more")
 	check(c.Gateway.CallTimeout.Duration < MinCallTimeout, "gateway.call_timeout",
 		fmt.Sprintf("must be at least %v", MinCallTimeout))
 	check(c.Gateway.MaxResponseBytes < MinPayloadBytes, "gateway.max_response_bytes",
 		fmt.Sprintf("must be at least %d", MinPayloadBytes))
+	errs = append(errs, c.Audit.Sinks.validate()...)
 	return errors.Join(errs...)
 }
 

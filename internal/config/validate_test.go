@@ -2,6 +2,7 @@ package config
 
 import (
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -32,6 +33,10 @@ func TestValidate(t *testing.T) {
 		{"log level", func(c *Config) { c.Log.Level = "INFO" }, "log.level: must be one of debug, info, warn, error"},
 		{"log format", func(c *Config) { c.Log.Format = "xml" }, "log.format: must be one of text, json"},
 		{"payload small", func(c *Config) { c.Audit.MaxPayloadBytes = 1023 }, "audit.max_payload_bytes: must be at least 1024"},
+		{"checkpoints off", func(c *Config) { c.Audit.CheckpointEvery, c.Audit.CheckpointInterval = 0, Duration{} }, ""},
+		{"checkpoint every negative", func(c *Config) { c.Audit.CheckpointEvery = -1 }, "audit.checkpoint_every: must be 0"},
+		{"checkpoint interval tiny", func(c *Config) { c.Audit.CheckpointInterval = Duration{time.Millisecond} }, "audit.checkpoint_interval: must be 0"},
+		{"retention negative", func(c *Config) { c.Audit.RetentionDays = -1 }, "audit.retention_days: must be 0"},
 		{"timeout small", func(c *Config) { c.Gateway.CallTimeout = Duration{time.Millisecond} }, "gateway.call_timeout: must be at least 1s"},
 		{"response small", func(c *Config) { c.Gateway.MaxResponseBytes = -1 }, "gateway.max_response_bytes: must be at least 1024"},
 	}
@@ -73,7 +78,7 @@ func TestValidateIsPure(t *testing.T) {
 	c.Log.Level = "nope"
 	before := c
 	_ = c.Validate()
-	if c != before {
+	if !reflect.DeepEqual(c, before) {
 		t.Error("Validate changed the config")
 	}
 }

@@ -12,10 +12,12 @@ import (
 
 	"github.com/switchboard-mcp/switchboard/internal/admin"
 	"github.com/switchboard-mcp/switchboard/internal/audit"
+	"github.com/switchboard-mcp/switchboard/internal/audit/sink"
 	"github.com/switchboard-mcp/switchboard/internal/config"
 	"github.com/switchboard-mcp/switchboard/internal/gateway"
 	"github.com/switchboard-mcp/switchboard/internal/identity"
 	"github.com/switchboard-mcp/switchboard/internal/store"
+	"github.com/switchboard-mcp/switchboard/internal/telemetry"
 	"github.com/switchboard-mcp/switchboard/internal/upstream"
 	"github.com/switchboard-mcp/switchboard/internal/vault"
 )
@@ -30,6 +32,9 @@ type Server struct {
 	store   store.Store
 	vault   *vault.Vault
 	audit   *audit.Writer
+	sinks   *sink.Runner
+	chain   *auditIntegrity // signed checkpoints and retention (audit_integrity.go)
+	metrics *telemetry.Metrics
 	pool    *upstream.Pool
 	gateway *gateway.Gateway
 	admin   *admin.API
@@ -51,8 +56,19 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, notice io.
 	if s.vault, err = openVault(ctx, cfg, s.store, notice); err != nil {
 		return nil, err
 	}
-	s.audit, err = audit.NewWriter(ctx, audit.Config{Store: s.store, Logger: logger, MaxPayload: int(cfg.Audit.MaxPayloadBytes)})
+	if s.chain, err = openAuditIntegrity(ctx, cfg, s.store, s.vault, logger); err != nil {
+		return nil, err
+	}
+	s.metrics = telemetry.NewMetrics()
+	if s.sinks, err = startSinks(ctx, cfg, s.store, s.metrics, logger); err != nil {
+		return nil, err
+	}
+	s.audit, err = audit.NewWriter(ctx, audit.Config{Store: s.store, Logger: logger, MaxPayload: int(cfg.Audit.MaxPayloadBytes),
+		OnCommit: func(seq int64) { s.sinks.Notify(seq); s.chain.notify(seq) }})
 	if err != nil {
+		return nil, err
+	}
+	if err = s.chain.start(ctx, cfg, s.store, s.audit, logger); err != nil {
 		return nil, err
 	}
 	s.pool = upstream.NewPool(upstream.Config{Store: s.store, Vault: s.vault, Logger: logger, Version: Version})
@@ -83,6 +99,7 @@ func (s *Server) buildServices(ctx context.Context, verifier *identity.Verifier)
 	s.admin, err = admin.New(admin.Config{
 		Store: s.store, Vault: s.vault, Pool: s.pool, Audit: s.audit, Verifier: verifier,
 		Logger: s.logger, PublicURL: s.cfg.PublicURL, OnChange: s.gateway.Reload,
+		Signer: s.chain.signer,
 	})
 	return err
 }
@@ -126,9 +143,11 @@ func (s *Server) Close() error {
 	if s.pool != nil {
 		s.pool.Close()
 	}
+	s.chain.close() // nil-safe; before the writer it records through
 	if s.audit != nil {
 		errs = append(errs, s.audit.Close())
 	}
+	errs = append(errs, s.sinks.Close()) // nil-safe
 	if s.store != nil {
 		errs = append(errs, s.store.Close())
 	}

@@ -18,6 +18,12 @@ type Store interface {
 	Credentials
 	VaultKeys
 	Audit
+	AuditSinkCursors
+	AuditCheckpoints
+	Accounts
+	Sessions
+	OAuthClients
+	OAuthGrants
 }
 
 // Users stores humans.

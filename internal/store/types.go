@@ -197,6 +197,9 @@ type AuditFilter struct {
 	Code      string
 	Outcome   string
 	RequestID string
+	// Text matches events whose request, response or error contains it,
+	// ignoring ASCII case.
+	Text      string
 	Since     time.Time
 	Until     time.Time
 	BeforeSeq int64

@@ -8,6 +8,8 @@
 // are never logged; at debug level the request headers are logged after
 // RedactHeaders. Wrap handlers as AssignRequestID(LogRequests(logger, mux)).
 //
-// Metrics and traces will live here too. This package imports nothing
-// internal.
+// NewMetrics owns the Prometheus registry (Go runtime, process and
+// Switchboard metrics such as switchboard_audit_sink_lag_events); server
+// serves its Handler at /metrics. Traces will live here too. This package
+// imports nothing internal.
 package telemetry

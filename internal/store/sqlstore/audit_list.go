@@ -22,6 +22,7 @@ const (
 // Limit defaults to DefaultAuditLimit and is capped at MaxAuditLimit.
 func (s *Store) ListAudit(ctx context.Context, f store.AuditFilter) ([]store.AuditEvent, error) {
 	where, args := auditWhere(f)
+	where, args = s.withText(where, args, f.Text)
 	order := ` ORDER BY seq DESC`
 	if f.Ascending {
 		order = ` ORDER BY seq ASC`

@@ -25,6 +25,8 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 	for _, group := range [][]suite{
 		userTests, tokenTests, serverTests, catalogTests, endpointTests,
 		credentialTests, vaultKeyTests, auditTests, auditListTests, timeTests,
+		auditTextTests, auditSinkTests, auditCheckpointTests,
+		accountTests, oauthTests,
 	} {
 		all = append(all, group...)
 	}

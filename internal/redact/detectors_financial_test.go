@@ -1,0 +1,50 @@
+package redact
+
+import "testing"
+
+func TestCreditCard(t *testing.T) {
+	runCases(t, piiOnly, []redactCase{
+		{"visa", "card 4111111111111111.", "card [REDACTED_CREDIT_CARD]."},
+		{"visa spaced", "4111 1111 1111 1111", "[REDACTED_CREDIT_CARD]"},
+		{"mastercard dashed", "5555-5555-5555-4444", "[REDACTED_CREDIT_CARD]"},
+		{"amex 4-6-5", "3782 822463 10005", "[REDACTED_CREDIT_CARD]"},
+		{"discover", "6011111111111117", "[REDACTED_CREDIT_CARD]"},
+		{"visa 13 digits", "4222222222222", "[REDACTED_CREDIT_CARD]"},
+		{"mastercard 2-series", "2223000048400011", "[REDACTED_CREDIT_CARD]"},
+		{"followed by expiry", "4111 1111 1111 1111 12/25 123", "[REDACTED_CREDIT_CARD] 12/25 123"},
+		{"after a quantity", "qty 2 4111 1111 1111 1111", "qty 2 [REDACTED_CREDIT_CARD]"},
+		{"csv", "4111111111111111,5555555555554444", "[REDACTED_CREDIT_CARD],[REDACTED_CREDIT_CARD]"},
+		{"luhn fails", "4111111111111112", "4111111111111112"},
+		{"luhn fails spaced", "4111 1111 1111 1112", "4111 1111 1111 1112"},
+		{"order number (luhn fails)", "order 5234567890123456", "order 5234567890123456"},
+		{"starts with 1 (epoch ms)", "1718045123456", "1718045123456"},
+		{"starts with 9 though luhn passes", "9111111111111110", "9111111111111110"},
+		{"too long", "41111111111111111111", "41111111111111111111"},
+		{"too short", "411111111111", "411111111111"},
+		{"mixed separators", "4111 1111-1111 1111", "4111 1111-1111 1111"},
+		{"glued to letters", "x4111111111111111", "x4111111111111111"},
+		{"in a hex hash", "ab4111111111111111cd", "ab4111111111111111cd"},
+		{"decimal", "3.4111111111111111", "3.4111111111111111"},
+		{"number field", "4111111111111111.5", "4111111111111111.5"},
+		{"uuid", "123e4567-e89b-12d3-a456-426614174000", "123e4567-e89b-12d3-a456-426614174000"},
+		{"digit uuid", "41111111-1111-1111-1111-111111111111", "41111111-1111-1111-1111-111111111111"},
+	})
+}
+
+func TestIBAN(t *testing.T) {
+	runCases(t, piiOnly, []redactCase{
+		{"de", "IBAN DE89370400440532013000.", "IBAN [REDACTED_IBAN]."},
+		{"de grouped", "DE89 3704 0044 0532 0130 00", "[REDACTED_IBAN]"},
+		{"gb letters", "GB82WEST12345698765432", "[REDACTED_IBAN]"},
+		{"fr", "FR1420041010050500013M02606", "[REDACTED_IBAN]"},
+		{"nl grouped", "NL91 ABNA 0417 1643 00", "[REDACTED_IBAN]"},
+		{"no", "NO9386011117947", "[REDACTED_IBAN]"},
+		{"bad checksum", "DE89370400440532013001", "DE89370400440532013001"},
+		{"wrong length", "DE8937040044053201300", "DE8937040044053201300"},
+		{"unknown country", "ZZ89370400440532013000", "ZZ89370400440532013000"},
+		{"glued to a word", "xDE89370400440532013000", "xDE89370400440532013000"},
+		{"continues", "DE89370400440532013000X", "DE89370400440532013000X"},
+		{"lower case", "de89370400440532013000", "de89370400440532013000"},
+		{"bad grouping", "DE89 370 4004 4053 2013 000", "DE89 370 4004 4053 2013 000"},
+	})
+}
