@@ -2,6 +2,7 @@ package admin
 
 import (
 	"encoding/hex"
+	"encoding/json"
 	"net/http"
 	"strconv"
 	"time"
@@ -78,6 +79,14 @@ func apiEvent(ev store.AuditEvent) api.AuditEvent {
 		TraceID: ev.TraceID, SessionID: ev.SessionID,
 		Endpoint: ev.Endpoint, Server: ev.Server, Tool: ev.Tool, Method: ev.Method,
 		Outcome: ev.Outcome, Error: ev.Error, Request: ev.Request, Response: ev.Response,
+		Redactions: rawOrNil(ev.Redactions),
 		DurationUS: ev.DurationUS, Hash: hex.EncodeToString(ev.Hash),
 	}
+}
+
+func rawOrNil(s string) json.RawMessage {
+	if s == "" {
+		return nil
+	}
+	return json.RawMessage(s)
 }

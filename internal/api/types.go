@@ -227,6 +227,7 @@ type AuditEvent struct {
 	Error         string          `json:"error,omitempty"`
 	Request       json.RawMessage `json:"request,omitempty"`
 	Response      json.RawMessage `json:"response,omitempty"`
+	Redactions    json.RawMessage `json:"redactions,omitempty"`
 	DurationUS    int64           `json:"duration_us,omitempty"`
 	Hash          string          `json:"hash"`
 }

@@ -28,6 +28,7 @@ type canonical struct {
 	ID            string          `json:"id"`
 	Method        string          `json:"method"`
 	Outcome       string          `json:"outcome"`
+	Redactions    string          `json:"redactions"`
 	Request       json.RawMessage `json:"request"`
 	RequestID     string          `json:"request_id"`
 	Response      json.RawMessage `json:"response"`
@@ -61,7 +62,7 @@ func encodeBody(ev store.AuditEvent) ([]byte, error) {
 		ActorEmail: ev.ActorEmail, ActorID: ev.ActorID, ActorType: ev.ActorType,
 		ClientIP: ev.ClientIP, ClientName: ev.ClientName, ClientVersion: ev.ClientVersion, Code: ev.Code,
 		DurationUS: ev.DurationUS, Endpoint: ev.Endpoint, Error: ev.Error, ID: ev.ID,
-		Method: ev.Method, Outcome: ev.Outcome, Request: nullIfEmpty(ev.Request),
+		Method: ev.Method, Outcome: ev.Outcome, Redactions: ev.Redactions, Request: nullIfEmpty(ev.Request),
 		RequestID: ev.RequestID, Response: nullIfEmpty(ev.Response),
 		Server: ev.Server, SessionID: ev.SessionID,
 		Time:    ev.Time.UTC().Format(time.RFC3339Nano),

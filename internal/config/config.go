@@ -54,6 +54,9 @@ type GatewayConfig struct {
 	// DisableLocalhostProtection turns off the Host/Origin checks that
 	// guard a loopback listener against DNS rebinding.
 	DisableLocalhostProtection bool `json:"disable_localhost_protection"`
+	// RedactRules are named patterns that redaction level "all" applies
+	// on top of the built-in detectors.
+	RedactRules RedactRules `json:"redact_rules"`
 }
 
 // Default sizes.

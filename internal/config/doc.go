@@ -28,6 +28,7 @@
 //	gateway.call_timeout                  SWITCHBOARD_GATEWAY_CALL_TIMEOUT                  -gateway-call-timeout                  60s
 //	gateway.max_response_bytes            SWITCHBOARD_GATEWAY_MAX_RESPONSE_BYTES            -gateway-max-response-bytes            4194304
 //	gateway.disable_localhost_protection  SWITCHBOARD_GATEWAY_DISABLE_LOCALHOST_PROTECTION  -gateway-disable-localhost-protection  false
+//	gateway.redact_rules                  SWITCHBOARD_GATEWAY_REDACT_RULES                  -gateway-redact-rules                  [] (a JSON array of {"name", "pattern"})
 //
 // Durations are Go duration strings ("60s", "2m"); sizes are whole bytes;
 // booleans are true/false (env and flags also take 1/0, t/f). An env var

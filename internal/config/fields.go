@@ -37,6 +37,7 @@ var fields = []field{
 	{path: "gateway.call_timeout", usage: "timeout of one upstream tool call", ptr: func(c *Config) any { return &c.Gateway.CallTimeout }},
 	{path: "gateway.max_response_bytes", usage: "largest upstream response accepted", ptr: func(c *Config) any { return &c.Gateway.MaxResponseBytes }},
 	{path: "gateway.disable_localhost_protection", usage: "turn off DNS-rebinding checks on loopback", ptr: func(c *Config) any { return &c.Gateway.DisableLocalhostProtection }},
+	{path: "gateway.redact_rules", usage: "named redaction patterns, a JSON array of {name, pattern}", ptr: func(c *Config) any { return &c.Gateway.RedactRules }},
 }
 
 // envName returns the field's environment variable, e.g.
@@ -103,6 +104,8 @@ func setString(p any, s string) error {
 		*p = v
 	case *AuditSinks:
 		return p.UnmarshalJSON([]byte(s))
+	case *RedactRules:
+		return p.UnmarshalJSON([]byte(s))
 	default:
 		panic(fmt.Sprintf("config: no parser for %T", p))
 	}
@@ -123,6 +126,8 @@ func formatValue(p any) string {
 	case *Duration:
 		return p.String()
 	case *AuditSinks:
+		return p.String()
+	case *RedactRules:
 		return p.String()
 	}
 	panic(fmt.Sprintf("config: no formatter for %T", p))

@@ -53,6 +53,7 @@ func (c Config) Validate() error {
 	check(c.Gateway.MaxResponseBytes < MinPayloadBytes, "gateway.max_response_bytes",
 		fmt.Sprintf("must be at least %d", MinPayloadBytes))
 	errs = append(errs, c.Audit.Sinks.validate()...)
+	errs = append(errs, c.Gateway.RedactRules.validate()...)
 	return errors.Join(errs...)
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/auth"
@@ -46,6 +47,9 @@ func traceID(h http.Header) string {
 // store failure is logged and answered with a 500 that carries no detail;
 // reporting it as an invalid token would hide an outage.
 func (g *Gateway) tokenVerifier(ctx context.Context, token string, r *http.Request) (*auth.TokenInfo, error) {
+	if strings.HasPrefix(token, identity.AccessTokenPrefix) {
+		return g.verifyAccessToken(ctx, token, r) // OAuth; oauth.go
+	}
 	p, err := g.cfg.Verifier.Verify(ctx, token)
 	if errors.Is(err, identity.ErrInvalidToken) {
 		return nil, auth.ErrInvalidToken

@@ -27,9 +27,16 @@ func (g *Gateway) call(ctx context.Context, rt *endpointRT, exposed string, r ro
 
 	// 1. Resolve the caller. 2. Authorize: the HTTP boundary checked the
 	// endpoint grant, and only enabled tools are registered at all.
-	// 3. Tool policy and 4. request redaction come with later issues.
-	ev := g.requestEvent(req, rt.ep.Load().Name, "tools/call")
-	ev.Server, ev.Tool, ev.Request = r.server.Name, r.tool.Name, req.Params.Arguments
+	// 3. Tool policy comes with the access-control issue.
+	ep := rt.ep.Load()
+	ev := g.requestEvent(req, ep.Name, "tools/call")
+	ev.Server, ev.Tool = r.server.Name, r.tool.Name
+
+	// 4. Redact the request if configured; the audit stores its own level.
+	found := findings{}
+	args := found.apply(g.redact.at(ep.Redaction.Requests), req.Params.Arguments)
+	ev.Request = found.apply(g.redact.at(auditLevel(ep)), args)
+	ev.Redactions = found.JSON()
 
 	// 5. Record "started"; fail closed.
 	started := ev
@@ -47,11 +54,14 @@ func (g *Gateway) call(ctx context.Context, rt *endpointRT, exposed string, r ro
 		userID = ev.ActorID
 	}
 	cctx, cancel := context.WithTimeout(ctx, g.cfg.CallTimeout)
-	res, err := g.cfg.Pool.CallTool(cctx, r.server, userID, r.tool.Name, req.Params.Arguments)
+	res, err := g.cfg.Pool.CallTool(cctx, r.server, userID, r.tool.Name, args)
 	cancel()
 
-	// 8. Cap the response; 9. response redaction comes later.
+	// 8. Cap the response. 9. Redact it if configured.
 	res, rpcErr, body := g.outcome(&ev, r, res, err)
+	res, body = found.redactResult(g.redact.at(ep.Redaction.Responses), res, body)
+	body = found.apply(g.redact.at(auditLevel(ep)), body)
+	ev.Redactions = found.JSON()
 
 	// 10. Record the outcome; fail closed.
 	ev.Code, ev.Time = audit.CodeToolCall, start

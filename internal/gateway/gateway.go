@@ -3,6 +3,7 @@ package gateway
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/switchboard-mcp/switchboard/internal/identity"
+	"github.com/switchboard-mcp/switchboard/internal/redact"
 	"github.com/switchboard-mcp/switchboard/internal/store"
 	"github.com/switchboard-mcp/switchboard/internal/upstream"
 )
@@ -33,16 +35,23 @@ type Config struct {
 	CallTimeout      time.Duration // default 60s
 	MaxResponseBytes int           // default 4 MiB
 	SessionTimeout   time.Duration // idle MCP sessions close; default 30m
+	// RedactRules are the admin's named patterns, applied at level "all".
+	RedactRules []redact.Rule
 	// AuditFailOpen lets a tool call proceed when its audit record cannot
 	// be written (the failure is logged). The default, false, refuses it.
 	AuditFailOpen bool
 
 	DisableLocalhostProtection bool
+
+	// AccessTokens, optional, verifies OAuth access tokens ("sba_…"),
+	// each bound to the endpoint of its grant (oauth.go).
+	AccessTokens AccessTokenVerifier
 }
 
 // Gateway serves /mcp/{endpoint}.
 type Gateway struct {
 	cfg       Config
+	redact    redactors
 	reloadMu  sync.Mutex
 	endpoints atomic.Pointer[map[string]*endpointRT]
 }
@@ -82,7 +91,11 @@ func New(cfg Config) (*Gateway, error) {
 		cfg.SessionTimeout = 30 * time.Minute
 	}
 	cfg.PublicURL = strings.TrimRight(cfg.PublicURL, "/")
-	g := &Gateway{cfg: cfg}
+	red, err := newRedactors(cfg.RedactRules)
+	if err != nil {
+		return nil, fmt.Errorf("gateway: redaction rules: %w", err)
+	}
+	g := &Gateway{cfg: cfg, redact: red}
 	g.endpoints.Store(&map[string]*endpointRT{})
 	return g, nil
 }

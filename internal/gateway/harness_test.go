@@ -24,6 +24,7 @@ type fakeUpstream struct {
 	srv      *httptest.Server
 	calls    atomic.Int64
 	lastAuth atomic.Value // string
+	lastText atomic.Value // string: the text argument echo last received
 }
 
 type echoIn struct {
@@ -40,6 +41,7 @@ func newFakeUpstream(t testing.TB, wantHeader, wantValue string) *fakeUpstream {
 	mcp.AddTool(s, &mcp.Tool{Name: "echo", Description: "Echo text back"},
 		func(ctx context.Context, req *mcp.CallToolRequest, in echoIn) (*mcp.CallToolResult, echoOut, error) {
 			f.calls.Add(1)
+			f.lastText.Store(in.Text)
 			return nil, echoOut{Echo: in.Text, Length: len(in.Text)}, nil
 		})
 	mcp.AddTool(s, &mcp.Tool{Name: "fail", Description: "Always fails"},

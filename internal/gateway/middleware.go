@@ -69,7 +69,9 @@ func (g *Gateway) deny(ctx context.Context, rt *endpointRT, req *mcp.CallToolReq
 	if ref, ok := (*rt.known.Load())[req.Params.Name]; ok {
 		ev.Server, ev.Tool = ref.Server, ref.Tool // a catalog tool that is not enabled
 	}
-	ev.Request = req.Params.Arguments
+	found := findings{}
+	ev.Request = found.apply(g.redact.at(auditLevel(rt.ep.Load())), req.Params.Arguments)
+	ev.Redactions = found.JSON()
 	ev.Error = "tool is not enabled on this endpoint"
 	if _, err := g.cfg.Audit.Record(ctx, ev); err != nil {
 		g.cfg.Logger.ErrorContext(ctx, "audit denied call failed", "err", err)
@@ -103,7 +105,10 @@ func (g *Gateway) recordRequest(ctx context.Context, rt *endpointRT, method stri
 		ev.Outcome, ev.Error = audit.OutcomeError, err.Error()
 	}
 	if ev.Request == nil && method != "tools/list" {
-		ev.Request, _ = json.Marshal(req.GetParams())
+		params, _ := json.Marshal(req.GetParams())
+		found := findings{}
+		ev.Request = found.apply(g.redact.at(auditLevel(rt.ep.Load())), params)
+		ev.Redactions = found.JSON()
 	}
 	if _, err := g.cfg.Audit.Record(ctx, ev); err != nil {
 		g.cfg.Logger.ErrorContext(ctx, "audit record failed", "method", method, "err", err)

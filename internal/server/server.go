@@ -16,6 +16,7 @@ import (
 	"github.com/switchboard-mcp/switchboard/internal/config"
 	"github.com/switchboard-mcp/switchboard/internal/gateway"
 	"github.com/switchboard-mcp/switchboard/internal/identity"
+	"github.com/switchboard-mcp/switchboard/internal/redact"
 	"github.com/switchboard-mcp/switchboard/internal/store"
 	"github.com/switchboard-mcp/switchboard/internal/telemetry"
 	"github.com/switchboard-mcp/switchboard/internal/upstream"
@@ -89,6 +90,7 @@ func (s *Server) buildServices(ctx context.Context, verifier *identity.Verifier)
 		MaxResponseBytes:           int(s.cfg.Gateway.MaxResponseBytes),
 		DisableLocalhostProtection: s.cfg.Gateway.DisableLocalhostProtection,
 		AuditFailOpen:              !s.cfg.Audit.FailClosed,
+		RedactRules:                redactRules(s.cfg.Gateway.RedactRules),
 	})
 	if err != nil {
 		return err
@@ -178,4 +180,12 @@ func endOnShutdown(streams context.Context, h http.Handler) http.Handler {
 		defer stop()
 		h.ServeHTTP(w, r.WithContext(ctx))
 	})
+}
+
+func redactRules(in config.RedactRules) []redact.Rule {
+	out := make([]redact.Rule, len(in))
+	for i, r := range in {
+		out[i] = redact.Rule{Name: r.Name, Pattern: r.Pattern}
+	}
+	return out
 }

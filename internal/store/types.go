@@ -180,6 +180,7 @@ type AuditEvent struct {
 	Error         string
 	Request       json.RawMessage
 	Response      json.RawMessage
+	Redactions    string // JSON list of {"kind","count"} replaced in Request and Response; "" = none
 	DurationUS    int64
 	PrevHash      []byte
 	Hash          []byte

@@ -35,6 +35,7 @@ type record struct {
 	Error         string          `json:"error,omitempty"`
 	Request       json.RawMessage `json:"request,omitempty"`
 	Response      json.RawMessage `json:"response,omitempty"`
+	Redactions    json.RawMessage `json:"redactions,omitempty"`
 	DurationUS    int64           `json:"duration_us,omitempty"`
 	Hash          string          `json:"hash"`
 }
@@ -47,6 +48,7 @@ func toRecord(ev store.AuditEvent) record {
 		UserAgent: ev.UserAgent, TraceID: ev.TraceID, SessionID: ev.SessionID,
 		Endpoint: ev.Endpoint, Server: ev.Server, Tool: ev.Tool, Method: ev.Method,
 		Outcome: ev.Outcome, Error: ev.Error, Request: validOrNil(ev.Request), Response: validOrNil(ev.Response),
+		Redactions: validOrNil(json.RawMessage(ev.Redactions)),
 		DurationUS: ev.DurationUS, Hash: hex.EncodeToString(ev.Hash),
 	}
 }

@@ -13,10 +13,10 @@ import (
 
 const auditColumns = `seq, id, at, code, request_id, actor_type, actor_id, actor_email, token_id,
 	client_name, client_version, client_ip, user_agent, trace_id, session_id, endpoint, server, tool, method, outcome, error,
-	request, response, duration_us, prev_hash, hash`
+	request, response, redactions, duration_us, prev_hash, hash`
 
 // auditColumnCount is the number of columns in auditColumns.
-const auditColumnCount = 26
+const auditColumnCount = 27
 
 // auditRowsPerInsert bounds the rows of one multi-row INSERT, well below
 // the bind limits of SQLite (32766) and PostgreSQL (65535).
@@ -124,7 +124,7 @@ func (s *Store) GetAudit(ctx context.Context, seq int64) (store.AuditEvent, erro
 func auditArgs(ev store.AuditEvent) []any {
 	return []any{ev.Seq, ev.ID, unixNano(ev.Time), ev.Code, ev.RequestID, ev.ActorType, ev.ActorID,
 		ev.ActorEmail, ev.TokenID, ev.ClientName, ev.ClientVersion, ev.ClientIP, ev.UserAgent, ev.TraceID, ev.SessionID, ev.Endpoint, ev.Server,
-		ev.Tool, ev.Method, ev.Outcome, ev.Error, nullJSON(ev.Request), nullJSON(ev.Response),
+		ev.Tool, ev.Method, ev.Outcome, ev.Error, nullJSON(ev.Request), nullJSON(ev.Response), ev.Redactions,
 		ev.DurationUS, nullBytes(ev.PrevHash), nullBytes(ev.Hash)}
 }
 
@@ -132,7 +132,7 @@ func scanAudit(r scanner) (store.AuditEvent, error) {
 	var ev store.AuditEvent
 	err := r.Scan(&ev.Seq, &ev.ID, timeCol{&ev.Time}, &ev.Code, &ev.RequestID, &ev.ActorType, &ev.ActorID,
 		&ev.ActorEmail, &ev.TokenID, &ev.ClientName, &ev.ClientVersion, &ev.ClientIP, &ev.UserAgent, &ev.TraceID, &ev.SessionID, &ev.Endpoint, &ev.Server,
-		&ev.Tool, &ev.Method, &ev.Outcome, &ev.Error, jsonCol{&ev.Request}, jsonCol{&ev.Response},
+		&ev.Tool, &ev.Method, &ev.Outcome, &ev.Error, jsonCol{&ev.Request}, jsonCol{&ev.Response}, &ev.Redactions,
 		&ev.DurationUS, bytesCol{&ev.PrevHash}, bytesCol{&ev.Hash})
 	return ev, err
 }

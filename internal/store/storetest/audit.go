@@ -25,7 +25,7 @@ func newEvent(seq int64) store.AuditEvent {
 	return store.AuditEvent{
 		Seq: seq, ID: fmt.Sprintf("ev_%d", seq), Time: at(int(seq)), Code: "mcp.tool.call",
 		RequestID: fmt.Sprintf("req_%d", seq), ActorType: "user", ActorID: "u1", ActorEmail: "a@example.com",
-		TokenID: "t1", ClientName: "claude", ClientVersion: "1.0", ClientIP: "127.0.0.1", UserAgent: "ua/1", TraceID: "4bf92f3577b34da6a3ce929d0e0e4736", SessionID: "sess1",
+		TokenID: "t1", Redactions: `[{"kind":"EMAIL","count":1}]`, ClientName: "claude", ClientVersion: "1.0", ClientIP: "127.0.0.1", UserAgent: "ua/1", TraceID: "4bf92f3577b34da6a3ce929d0e0e4736", SessionID: "sess1",
 		Endpoint: "dev", Server: "github", Tool: "search", Method: "tools/call", Outcome: "ok",
 		Request:    json.RawMessage(fmt.Sprintf(`{"query":"q%d"}`, seq)),
 		Response:   json.RawMessage(`{"content":[{"type":"text","text":"ok"}]}`),

@@ -131,6 +131,7 @@ CREATE TABLE audit_events (
     error           text NOT NULL,
     request         bytea,
     response        bytea,
+    redactions      text NOT NULL DEFAULT '',
     duration_us     bigint NOT NULL,
     prev_hash       bytea,
     hash            bytea
