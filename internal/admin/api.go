@@ -39,6 +39,10 @@ type Config struct {
 	// Signer, optional, holds the audit checkpoint keys: verify then checks
 	// checkpoint signatures, and GET /api/v1/audit/public-key exports them.
 	Signer AuditSigner
+	// OAuthTokens, optional, is told after a grant is revoked or a user
+	// disabled, so that OAuth access tokens stop at once in this process;
+	// *identity.AccessVerifier implements it.
+	OAuthTokens interface{ Forget() }
 }
 
 // API is the /api/v1 handler.

@@ -255,6 +255,8 @@ func TestBadInput(t *testing.T) {
 	cases = append(cases, auditCases()...)
 	cases = append(cases, checkpointCases()...) // audit_integrity_test.go
 	cases = append(cases, exportCases()...)     // audit_export_test.go
+	cases = append(cases, userCases()...)       // users_test.go
+	cases = append(cases, grantCases()...)      // users_test.go
 	cases = append(cases,
 		badCase{name: "unknown route", route: "", path: "/api/v1/nope", status: 404, code: api.CodeNotFound},
 		badCase{name: "unknown method", route: "", path: "/api/v1/servers", body: `{}`, status: 404, code: api.CodeNotFound},

@@ -23,6 +23,11 @@ func (a *API) routes() []route {
 		{"GET /api/v1/openapi.json", policy.Public, a.openAPI},
 		{"GET /api/v1/me", policy.Authenticated, a.me},
 		{"GET /api/v1/users", policy.UsersRead, a.listUsers},
+		{"POST /api/v1/users", policy.UsersEdit, a.createUser},
+		{"PATCH /api/v1/users/{user}", policy.UsersEdit, a.updateUser},
+		{"PUT /api/v1/users/{user}/password", policy.UsersEdit, a.setPassword},
+		{"GET /api/v1/grants", policy.TokensOwn, a.listGrants},
+		{"DELETE /api/v1/grants/{id}", policy.TokensOwn, a.revokeGrant},
 
 		{"GET /api/v1/servers", policy.ServersRead, a.listServers},
 		{"POST /api/v1/servers", policy.ServersEdit, a.createServer},

@@ -36,8 +36,9 @@ func adminCmd() *command {
 			name:    "bootstrap",
 			local:   LocalBootstrap,
 			summary: "Create the first admin user and an API token",
-			args:    "--email EMAIL [flags]",
+			args:    "--email EMAIL [--password-stdin] [flags]",
 			example: "switchboard admin bootstrap --email admin@example.com\n" +
+				"printf %s \"$PASSWORD\" | switchboard admin bootstrap --email admin@example.com --password-stdin\n" +
 				"switchboard admin bootstrap --email admin@example.com --data-dir /var/lib/switchboard",
 		}},
 	}

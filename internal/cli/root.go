@@ -99,7 +99,7 @@ func newRoot() *command {
 			"switchboard endpoint tools enable dev github/search_issues",
 		subs: []*command{
 			serveCmd(), migrateCmd(), adminCmd(), configCmd(),
-			serverCmd(), endpointCmd(), tokenCmd(), userCmd(), whoamiCmd(), auditCmd(),
+			serverCmd(), endpointCmd(), tokenCmd(), userCmd(), grantCmd(), whoamiCmd(), auditCmd(),
 			versionCmd(),
 		},
 	}

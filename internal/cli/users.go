@@ -15,8 +15,9 @@ func userCmd() *command {
 		name:    "user",
 		aliases: []string{"users"},
 		summary: "Manage users",
-		example: "switchboard user list",
-		subs:    []*command{userListCmd()},
+		example: "switchboard user list\nswitchboard user create --email ada@example.com --role member",
+		subs: []*command{userListCmd(), userCreateCmd(), userSetDisabledCmd("disable", true),
+			userSetDisabledCmd("enable", false), userResetPasswordCmd()},
 	}
 }
 

@@ -91,15 +91,20 @@ func MigrateCommand(ctx context.Context, args []string, _ io.Reader, stdout, _ i
 }
 
 // BootstrapCommand runs `switchboard admin bootstrap --email E`.
-func BootstrapCommand(ctx context.Context, args []string, _ io.Reader, stdout, _ io.Writer) error {
+func BootstrapCommand(ctx context.Context, args []string, stdin io.Reader, stdout, _ io.Writer) error {
 	fs := flag.NewFlagSet("admin bootstrap", flag.ContinueOnError)
 	email := fs.String("email", "", "email of the first admin (required)")
+	pwStdin := fs.Bool("password-stdin", false, "read a password for browser sign-in from stdin")
 	cfg, err := loadConfig(fs, args, stdout, "data_dir", "database_url")
 	if err != nil {
 		return helpIsNil(err)
 	}
 	if *email == "" {
 		return usageError{errors.New("--email is required, e.g. --email admin@example.com")}
+	}
+	password, err := readBootstrapPassword(stdin, *pwStdin)
+	if err != nil {
+		return err
 	}
 	st, err := openStore(ctx, cfg)
 	if err != nil {
@@ -108,6 +113,9 @@ func BootstrapCommand(ctx context.Context, args []string, _ io.Reader, stdout, _
 	defer st.Close()
 	u, token, err := identity.Bootstrap(ctx, st, *email, time.Now().UTC())
 	if err != nil {
+		return err
+	}
+	if err := setBootstrapPassword(ctx, st, u.ID, password, stdout); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "Created admin %s (%s).\n\nAPI token (shown once, store it now):\n\n  %s\n\n"+

@@ -13,6 +13,7 @@ func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/mcp/{endpoint}", s.gateway)
 	mux.Handle("/api/", s.admin)
+	s.authRoutes(mux) // /oauth/, /.well-known/, /login, /logout, /consent, /assets/
 	mux.Handle("GET /metrics", s.metrics.Handler())
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain")

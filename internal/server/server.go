@@ -39,13 +39,14 @@ type Server struct {
 	pool    *upstream.Pool
 	gateway *gateway.Gateway
 	admin   *admin.API
+	auth    *authServices // sign-in and the OAuth authorization server (oauth.go)
 	handler http.Handler
 }
 
 // New opens everything that cfg describes. notice receives one-time
 // messages meant for the operator (a new master key, how to bootstrap).
-func New(ctx context.Context, cfg config.Config, logger *slog.Logger, notice io.Writer) (_ *Server, err error) {
-	s := &Server{cfg: cfg, logger: logger}
+func New(ctx context.Context, cfg config.Config, logger *slog.Logger, notice io.Writer, opts ...Option) (_ *Server, err error) {
+	s := &Server{cfg: cfg, logger: logger, auth: newAuthServices(opts)}
 	defer func() {
 		if err != nil {
 			s.Close()
@@ -74,6 +75,9 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, notice io.
 	}
 	s.pool = upstream.NewPool(upstream.Config{Store: s.store, Vault: s.vault, Logger: logger, Version: Version})
 	verifier := identity.NewVerifier(s.store, logger, nil, 0)
+	if err := s.buildAuth(); err != nil {
+		return nil, err
+	}
 	if err := s.buildServices(ctx, verifier); err != nil {
 		return nil, err
 	}
@@ -85,7 +89,7 @@ func (s *Server) buildServices(ctx context.Context, verifier *identity.Verifier)
 	var err error
 	s.gateway, err = gateway.New(gateway.Config{
 		Store: s.store, Pool: s.pool, Audit: s.audit, Verifier: verifier, Logger: s.logger,
-		PublicURL: s.cfg.PublicURL, Version: Version,
+		PublicURL: s.cfg.PublicURL, Version: Version, AccessTokens: s.auth.access,
 		CallTimeout:                s.cfg.Gateway.CallTimeout.Duration,
 		MaxResponseBytes:           int(s.cfg.Gateway.MaxResponseBytes),
 		DisableLocalhostProtection: s.cfg.Gateway.DisableLocalhostProtection,
@@ -101,7 +105,7 @@ func (s *Server) buildServices(ctx context.Context, verifier *identity.Verifier)
 	s.admin, err = admin.New(admin.Config{
 		Store: s.store, Vault: s.vault, Pool: s.pool, Audit: s.audit, Verifier: verifier,
 		Logger: s.logger, PublicURL: s.cfg.PublicURL, OnChange: s.gateway.Reload,
-		Signer: s.chain.signer,
+		Signer: s.chain.signer, OAuthTokens: s.auth.access,
 	})
 	return err
 }
