@@ -44,6 +44,9 @@ type RetentionConfig struct {
 	Days     int
 	Chunk    int           // events deleted per transaction; default DefaultRetentionChunk
 	Interval time.Duration // how often Run prunes; default DefaultRetentionInterval
+	// KeepFrom, when set, returns the lowest seq that must survive, such
+	// as the oldest event an audit sink has not delivered yet.
+	KeepFrom func(ctx context.Context) (int64, error)
 	Now      func() time.Time
 	Logger   *slog.Logger
 }
@@ -158,7 +161,15 @@ func (r *Retention) span(ctx context.Context, cutoff time.Time) (first, through 
 	if err != nil {
 		return 0, 0, err
 	}
-	return ev.Seq, min(older[0].Seq, head.Seq-1), nil
+	through = min(older[0].Seq, head.Seq-1)
+	if r.cfg.KeepFrom != nil {
+		keep, err := r.cfg.KeepFrom(ctx)
+		if err != nil {
+			return 0, 0, fmt.Errorf("audit: retention: %w", err)
+		}
+		through = min(through, keep-1)
+	}
+	return ev.Seq, through, nil
 }
 
 // pruneThrough verifies the chain up to end, signs end's hash as the new

@@ -221,3 +221,24 @@ func TestRetentionRun(t *testing.T) {
 		t.Errorf("after the runs: %+v", rep)
 	}
 }
+
+// TestRetentionKeepsUndelivered stops at the oldest event that a sink
+// still has to deliver.
+func TestRetentionKeepsUndelivered(t *testing.T) {
+	tr := oldTrail(t, 20, 10)
+	r, err := NewRetention(RetentionConfig{
+		Store: tr.st, Signer: tr.signer, Audit: tr.w, Days: 30,
+		Now:      func() time.Time { return retentionNow },
+		KeepFrom: func(context.Context) (int64, error) { return 8, nil }, // a sink delivered through 7
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := r.RunOnce(t.Context())
+	if err != nil || res.Deleted != 7 || res.ThroughSeq != 7 {
+		t.Fatalf("result = %+v, %v; want events 1 to 7 deleted", res, err)
+	}
+	if rep := tr.verify(t); !rep.OK || rep.FirstSeq != 8 {
+		t.Errorf("after retention: %+v", rep)
+	}
+}

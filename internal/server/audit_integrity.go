@@ -2,8 +2,10 @@ package server
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"sync"
 
 	"github.com/switchboard-mcp/switchboard/internal/audit"
@@ -58,6 +60,7 @@ func (ai *auditIntegrity) start(ctx context.Context, cfg config.Config, st store
 		var err error
 		ret, err = audit.NewRetention(audit.RetentionConfig{
 			Store: st, Signer: ai.signer, Audit: rec, Days: int(cfg.Audit.RetentionDays), Logger: logger,
+			KeepFrom: undeliveredFrom(st, cfg.Audit.Sinks),
 		})
 		if err != nil {
 			return err
@@ -80,4 +83,26 @@ func (ai *auditIntegrity) close() {
 	}
 	ai.cancel()
 	ai.wg.Wait()
+}
+
+// undeliveredFrom keeps retention away from events that an audit sink has
+// not delivered yet: it returns the lowest seq after any sink's cursor.
+func undeliveredFrom(st store.Store, sinks config.AuditSinks) func(context.Context) (int64, error) {
+	if len(sinks) == 0 {
+		return nil
+	}
+	return func(ctx context.Context) (int64, error) {
+		keep := int64(math.MaxInt64)
+		for _, s := range sinks {
+			cur, err := st.GetAuditSinkCursor(ctx, s.Name)
+			if errors.Is(err, store.ErrNotFound) {
+				cur, err = 0, nil // it has delivered nothing yet
+			}
+			if err != nil {
+				return 0, fmt.Errorf("sink %s cursor: %w", s.Name, err)
+			}
+			keep = min(keep, cur+1)
+		}
+		return keep, nil
+	}
 }
