@@ -54,9 +54,7 @@ func (s *Server) refresh(r *http.Request, c store.OAuthClient, form url.Values) 
 		}
 		return tokenResponse{}, err
 	}
-	if u, err := s.cfg.Store.GetUser(ctx, g.UserID); errors.Is(err, store.ErrNotFound) || err == nil && u.Disabled {
-		return tokenResponse{}, s.revokeForUser(r, ev)
-	} else if err != nil {
+	if err := s.checkOwner(r, ev, g.UserID); err != nil {
 		return tokenResponse{}, err
 	}
 	ev.code = audit.CodeTokenRefreshed
@@ -87,6 +85,18 @@ func (s *Server) refreshReused(r *http.Request, ev event) error {
 		return err
 	}
 	return errBadGrant("reused refresh token")
+}
+
+// checkOwner ends the grant of a user who was disabled or removed since.
+func (s *Server) checkOwner(r *http.Request, ev event, userID string) error {
+	u, err := s.cfg.Store.GetUser(r.Context(), userID)
+	switch {
+	case errors.Is(err, store.ErrNotFound) || err == nil && u.Disabled:
+		return s.revokeForUser(r, ev)
+	case err != nil:
+		return err
+	}
+	return nil
 }
 
 // revokeForUser ends the grant of a user who was disabled or removed.
