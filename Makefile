@@ -21,9 +21,11 @@ build:
 SWITCHBOARD_TEST_POSTGRES_DSN ?= postgres://postgres@127.0.0.1:5432/test
 export SWITCHBOARD_TEST_POSTGRES_DSN
 
-## test: install the pinned npm peers, vet, and run every test with the race detector
+## test: install the pinned npm peers, vet, run every test with the race detector,
+## then export one million audit events without -race to prove memory stays bounded
 test: npm-deps vet
 	$(GO) test -race $(PKGS)
+	SWITCHBOARD_TEST_LARGE=1 $(GO) test -count=1 -run 'TestAuditExportMemoryBounded' ./internal/admin/
 
 ## npm-deps: install the npm test peers exactly as locked (testdata/npm)
 npm-deps:

@@ -54,7 +54,11 @@ func open(path string) (*sqlstore.Store, error) {
 	}
 	write, err := sql.Open("sqlite", dsn(name, url.Values{
 		"_txlock": {"immediate"},
-		"_pragma": {"journal_mode(WAL)", "synchronous(NORMAL)"},
+		// Small, frequent WAL checkpoints: a commit that triggers one pays
+		// for copying the WAL back, and at the default 1000 pages that stall
+		// set the audit writer's p99 (5.7-6.6 ms at 5,000 audited calls/s
+		// with 64 callers; 2.7 ms at 250 pages, BenchmarkAuditedCalls64).
+		"_pragma": {"journal_mode(WAL)", "synchronous(NORMAL)", "wal_autocheckpoint(250)"},
 	}))
 	if err != nil {
 		return nil, err
