@@ -211,28 +211,5 @@ func printEndpointTools(w io.Writer, tools []api.EndpointTool) error {
 }
 
 func endpointRemoveCmd() *command {
-	return &command{
-		name:    "remove",
-		aliases: []string{"rm", "delete"},
-		summary: "Remove an endpoint; its clients lose access at once",
-		args:    "NAME",
-		example: "switchboard endpoint remove dev",
-		setup: func(fs *flag.FlagSet) action {
-			return func(ctx context.Context, s *session, args []string) error {
-				name, err := oneArg(args, "NAME")
-				if err != nil {
-					return err
-				}
-				c, err := s.client()
-				if err != nil {
-					return err
-				}
-				if err := c.DeleteEndpoint(ctx, name); err != nil {
-					return err
-				}
-				fmt.Fprintf(s.io.Out, "Removed endpoint %s.\n", name)
-				return nil
-			}
-		},
-	}
+	return removeCmd("Remove an endpoint; its clients lose access at once", "endpoint", "switchboard endpoint remove dev", (*apiclient.Client).DeleteEndpoint)
 }

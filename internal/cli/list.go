@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"flag"
+	"fmt"
 	"io"
 
 	"github.com/switchboard-mcp/switchboard/internal/api"
@@ -38,6 +39,34 @@ func listCmd[T any](summary, example string,
 					return printJSON(s.io.Out, api.List[T]{Items: orEmpty(items)})
 				}
 				return print(s.io.Out, items)
+			}
+		},
+	}
+}
+
+// removeCmd builds a "remove" command that deletes one named thing.
+func removeCmd(summary, noun, example string, del func(*apiclient.Client, context.Context, string) error) *command {
+	return &command{
+		name:    "remove",
+		aliases: []string{"rm", "delete"},
+		summary: summary,
+		args:    "NAME",
+		example: example,
+		setup: func(fs *flag.FlagSet) action {
+			return func(ctx context.Context, s *session, args []string) error {
+				name, err := oneArg(args, "NAME")
+				if err != nil {
+					return err
+				}
+				c, err := s.client()
+				if err != nil {
+					return err
+				}
+				if err := del(c, ctx, name); err != nil {
+					return err
+				}
+				_, err = fmt.Fprintf(s.io.Out, "Removed %s %s.\n", noun, name)
+				return err
 			}
 		},
 	}

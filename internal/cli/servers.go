@@ -278,28 +278,5 @@ func syncSummary(r *api.SyncResult) string {
 }
 
 func serverRemoveCmd() *command {
-	return &command{
-		name:    "remove",
-		aliases: []string{"rm", "delete"},
-		summary: "Remove a server, its catalog and its credentials",
-		args:    "NAME",
-		example: "switchboard server remove github",
-		setup: func(fs *flag.FlagSet) action {
-			return func(ctx context.Context, s *session, args []string) error {
-				name, err := oneArg(args, "NAME")
-				if err != nil {
-					return err
-				}
-				c, err := s.client()
-				if err != nil {
-					return err
-				}
-				if err := c.DeleteServer(ctx, name); err != nil {
-					return err
-				}
-				fmt.Fprintf(s.io.Out, "Removed server %s.\n", name)
-				return nil
-			}
-		},
-	}
+	return removeCmd("Remove a server, its catalog and its credentials", "server", "switchboard server remove github", (*apiclient.Client).DeleteServer)
 }
