@@ -58,7 +58,7 @@ func (g *Gateway) call(ctx context.Context, rt *endpointRT, exposed string, r ro
 	cancel()
 
 	// 8. Cap the response. 9. Redact it if configured.
-	res, rpcErr, body := g.outcome(&ev, r, res, err)
+	res, body, rpcErr := g.outcome(&ev, r, res, err)
 	res, body = found.redactResult(g.redact.at(ep.Redaction.Responses), res, body)
 	body = found.apply(g.redact.at(auditLevel(ep)), body)
 	ev.Redactions = found.JSON()
@@ -79,53 +79,51 @@ func (g *Gateway) call(ctx context.Context, rt *endpointRT, exposed string, r ro
 }
 
 // outcome classifies an upstream answer, sets ev.Outcome and ev.Error, and
-// returns what the client gets plus the JSON to audit.
-func (g *Gateway) outcome(ev *store.AuditEvent, r route, res *mcp.CallToolResult, err error) (*mcp.CallToolResult, error, json.RawMessage) {
+// returns what the client gets (a result or a JSON-RPC error) and the JSON
+// to audit.
+func (g *Gateway) outcome(ev *store.AuditEvent, r route, res *mcp.CallToolResult, err error) (*mcp.CallToolResult, json.RawMessage, error) {
 	je, isRPC := upstream.RPCError(err)
 	switch {
 	case isRPC:
 		ev.Outcome, ev.Error = audit.OutcomeUpstreamError, je.Message
 		body, _ := json.Marshal(je)
-		return nil, je, body
+		return nil, body, je
 	case errors.Is(err, upstream.ErrNoCredential):
 		ev.Outcome, ev.Error = audit.OutcomeCredentialMissing, err.Error()
-		return g.toolError(fmt.Sprintf("Switchboard has no credential for server %q. Ask an admin to configure one.", r.server.Name))
+		return toolError(fmt.Sprintf("Switchboard has no credential for server %q. Ask an admin to configure one.", r.server.Name))
 	case errors.Is(err, context.DeadlineExceeded):
 		ev.Outcome, ev.Error = audit.OutcomeUpstreamError, "timed out after "+g.cfg.CallTimeout.String()
-		return g.toolError(fmt.Sprintf("Upstream server %q did not answer within %s. Other servers' tools are unaffected.", r.server.Name, g.cfg.CallTimeout))
+		return toolError(fmt.Sprintf("Upstream server %q did not answer within %s. Other servers' tools are unaffected.", r.server.Name, g.cfg.CallTimeout))
 	case err != nil:
 		ev.Outcome, ev.Error = audit.OutcomeUpstreamError, err.Error()
 		g.cfg.Logger.Warn("upstream call failed", "server", r.server.Name, "tool", r.tool.Name, "request_id", ev.RequestID, "err", err)
-		return g.toolError(fmt.Sprintf("Upstream server %q is unavailable right now (request %s). Other servers' tools are unaffected.", r.server.Name, ev.RequestID))
+		return toolError(fmt.Sprintf("Upstream server %q is unavailable right now (request %s). Other servers' tools are unaffected.", r.server.Name, ev.RequestID))
 	}
 	body, merr := json.Marshal(res)
 	if merr != nil {
 		ev.Outcome, ev.Error = audit.OutcomeUpstreamError, "unencodable result: "+merr.Error()
-		return g.toolError(fmt.Sprintf("Upstream server %q sent a result that could not be relayed.", r.server.Name))
+		return toolError(fmt.Sprintf("Upstream server %q sent a result that could not be relayed.", r.server.Name))
 	}
 	if len(body) > g.cfg.MaxResponseBytes {
 		ev.Outcome = audit.OutcomeUpstreamError
 		ev.Error = fmt.Sprintf("response of %d bytes exceeds the %d-byte limit", len(body), g.cfg.MaxResponseBytes)
-		return g.toolErrorWithBody(fmt.Sprintf("The result of %s was %d bytes, more than the gateway's limit of %d bytes.", r.tool.Name, len(body), g.cfg.MaxResponseBytes), body)
+		// The client gets a tool error; the audit keeps the upstream's body,
+		// which the writer caps in turn.
+		res, _, _ := toolError(fmt.Sprintf("The result of %s was %d bytes, more than the gateway's limit of %d bytes.", r.tool.Name, len(body), g.cfg.MaxResponseBytes))
+		return res, body, nil
 	}
 	ev.Outcome = audit.OutcomeOK
 	if res.IsError {
 		ev.Outcome = audit.OutcomeToolError
 	}
-	return res, nil, body
+	return res, body, nil
 }
 
-func (g *Gateway) toolError(msg string) (*mcp.CallToolResult, error, json.RawMessage) {
+// toolError is a result with isError set: the model sees msg and can react.
+func toolError(msg string) (*mcp.CallToolResult, json.RawMessage, error) {
 	res := &mcp.CallToolResult{IsError: true, Content: []mcp.Content{&mcp.TextContent{Text: msg}}}
 	body, _ := json.Marshal(res)
-	return res, nil, body
-}
-
-// toolErrorWithBody returns a tool error to the client but audits the
-// upstream's original body (which the audit writer caps in turn).
-func (g *Gateway) toolErrorWithBody(msg string, original json.RawMessage) (*mcp.CallToolResult, error, json.RawMessage) {
-	res, _, _ := g.toolError(msg)
-	return res, nil, original
+	return res, body, nil
 }
 
 func auditUnavailable(requestID string) error {
