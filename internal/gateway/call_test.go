@@ -240,3 +240,23 @@ func TestAuditFailOpenForwards(t *testing.T) {
 		t.Fatalf("fail-open call: err=%v res=%+v calls=%d", err, res, up.calls.Load())
 	}
 }
+
+func TestOversizedResponseCapped(t *testing.T) {
+	e := newEnv(t)
+	e.gw.cfg.MaxResponseBytes = 1024
+	up := newFakeUpstream(t, "", "")
+	s := e.addServer(t, "one", up.srv.URL, store.AuthNone, "", "")
+	e.addEndpoint(t, "team", []store.Server{s}, "one/echo")
+	big := strings.Repeat("x", 4000)
+	res, err := e.connect(t, "team").CallTool(t.Context(), &mcp.CallToolParams{Name: "one__echo", Arguments: map[string]any{"text": big}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.IsError || !strings.Contains(res.Content[0].(*mcp.TextContent).Text, "more than the gateway's limit of 1024 bytes") {
+		t.Fatalf("result = %+v, want a tool error about the size limit", res.Content)
+	}
+	evs, _ := e.st.ListAudit(t.Context(), store.AuditFilter{Code: audit.CodeToolCall})
+	if len(evs) != 1 || evs[0].Outcome != audit.OutcomeUpstreamError || !strings.Contains(evs[0].Error, "exceeds the 1024-byte limit") {
+		t.Errorf("audit = %+v", evs)
+	}
+}
