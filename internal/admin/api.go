@@ -43,6 +43,16 @@ type Config struct {
 	// disabled, so that OAuth access tokens stop at once in this process;
 	// *identity.AccessVerifier implements it.
 	OAuthTokens interface{ Forget() }
+	// Logins, optional, checks the passwords of POST /api/v1/login with
+	// the web sign-in's throttles; without it the route answers 404.
+	Logins *identity.Logins
+	// CLICodes, optional, holds the codes of browser sign-ins that POST
+	// /api/v1/cli/token redeems; without it the route answers 404.
+	CLICodes *identity.CLICodes
+	// CheckRedirectURIs, optional, validates the redirect URIs of a
+	// pre-registered client as the authorization server's registration
+	// does (oauth.CheckRedirectURIs); without it any absolute URL passes.
+	CheckRedirectURIs func([]string) error
 }
 
 // API is the /api/v1 handler.

@@ -257,6 +257,7 @@ func TestBadInput(t *testing.T) {
 	cases = append(cases, exportCases()...)     // audit_export_test.go
 	cases = append(cases, userCases()...)       // users_test.go
 	cases = append(cases, grantCases()...)      // users_test.go
+	cases = append(cases, clientCases()...)     // clients_test.go
 	cases = append(cases,
 		badCase{name: "unknown route", route: "", path: "/api/v1/nope", status: 404, code: api.CodeNotFound},
 		badCase{name: "unknown method", route: "", path: "/api/v1/servers", body: `{}`, status: 404, code: api.CodeNotFound},
@@ -303,9 +304,9 @@ func TestBadInput(t *testing.T) {
 	// Every route that reads a body, a path value or a query has a case.
 	for _, rt := range (&API{}).routes() {
 		switch rt.pattern {
-		case "GET /api/v1/openapi.json", "GET /api/v1/me", "GET /api/v1/users",
+		case "GET /api/v1/openapi.json", "GET /api/v1/me", "GET /api/v1/users", "GET /api/v1/groups",
 			"GET /api/v1/servers", "GET /api/v1/endpoints", "GET /api/v1/tokens",
-			"GET /api/v1/audit/verify", "GET /api/v1/audit/public-key":
+			"GET /api/v1/audit/verify", "GET /api/v1/audit/public-key", "GET /api/v1/clients":
 			continue // no input beyond the token; see TestAuth
 		}
 		if !covered[rt.pattern] {

@@ -112,6 +112,7 @@ type env struct {
 	admin   store.User
 	token   string // the admin's bootstrap token
 	reloads atomic.Int64
+	cli     *identity.CLICodes // browser sign-in codes of POST /api/v1/cli/token
 }
 
 func newEnv(t testing.TB) *env {
@@ -142,6 +143,11 @@ func newEnv(t testing.TB) *env {
 	e := &env{st: st, db: db, vault: v, audit: w, clock: &clock{now: time.Now().UTC().Truncate(time.Second)}}
 	e.pool = upstream.NewPool(upstream.Config{Store: st, Vault: v, ConnTimeout: 5 * time.Second})
 	t.Cleanup(e.pool.Close)
+	e.cli = identity.NewCLICodes(e.clock.Now)
+	logins, err := identity.NewLogins(identity.LoginConfig{Store: st, Now: e.clock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
 	a, err := New(Config{
 		Store: st, Vault: v, Pool: e.pool, Audit: w,
 		Verifier:  identity.NewVerifier(st, nil, e.clock.Now, 0),
@@ -149,6 +155,8 @@ func newEnv(t testing.TB) *env {
 		PublicURL: "https://sb.example",
 		Logger:    slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn})),
 		OnChange:  func(context.Context) error { e.reloads.Add(1); return nil },
+		Logins:    logins,
+		CLICodes:  e.cli,
 	})
 	if err != nil {
 		t.Fatal(err)

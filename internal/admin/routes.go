@@ -21,13 +21,19 @@ type route struct {
 func (a *API) routes() []route {
 	return []route{
 		{"GET /api/v1/openapi.json", policy.Public, a.openAPI},
+		{"POST /api/v1/login", policy.Public, a.login},
+		{"POST /api/v1/cli/token", policy.Public, a.cliToken},
 		{"GET /api/v1/me", policy.Authenticated, a.me},
 		{"GET /api/v1/users", policy.UsersRead, a.listUsers},
 		{"POST /api/v1/users", policy.UsersEdit, a.createUser},
 		{"PATCH /api/v1/users/{user}", policy.UsersEdit, a.updateUser},
 		{"PUT /api/v1/users/{user}/password", policy.UsersEdit, a.setPassword},
+		{"GET /api/v1/groups", policy.UsersRead, a.listGroups},
 		{"GET /api/v1/grants", policy.TokensOwn, a.listGrants},
 		{"DELETE /api/v1/grants/{id}", policy.TokensOwn, a.revokeGrant},
+		{"GET /api/v1/clients", policy.ClientsRead, a.listClients},
+		{"POST /api/v1/clients", policy.ClientsEdit, a.createClient},
+		{"DELETE /api/v1/clients/{id}", policy.ClientsEdit, a.deleteClient},
 
 		{"GET /api/v1/servers", policy.ServersRead, a.listServers},
 		{"POST /api/v1/servers", policy.ServersEdit, a.createServer},

@@ -74,10 +74,10 @@ func userCases() []badCase {
 
 // grantCases are the refused requests of the grant routes.
 func grantCases() []badCase {
-	return []badCase{
+	return append(loginCases(), []badCase{
 		{name: "all not a flag", route: "GET /api/v1/grants", path: "/api/v1/grants?all=yes", status: 400, code: api.CodeInvalidField, field: "all"},
 		{name: "unknown grant", route: "DELETE /api/v1/grants/{id}", path: "/api/v1/grants/grt_nope", status: 404, code: api.CodeNotFound, msg: "grt_nope"},
-	}
+	}...)
 }
 
 // defaults fills a case's status and code for a field error.

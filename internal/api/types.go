@@ -28,6 +28,7 @@ const (
 	CodeConflict     = "conflict"
 	CodeUpstream     = "upstream_error"
 	CodeInternal     = "internal"
+	CodeRateLimited  = "rate_limited"
 )
 
 func (e *Error) Error() string {

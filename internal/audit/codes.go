@@ -44,7 +44,10 @@ const (
 	CodeCodeReplayed     = "auth.oauth.code.replayed"
 	CodeTokenRejected    = "auth.oauth.token.rejected" // an access token refused at /mcp
 	CodeGrantRevoked     = "auth.oauth.grant.revoked"
-	CodeUserUpdated      = "admin.user.updated"
+	// CodeClientDeleted records an OAuth client removed by an admin or
+	// pruned after oauth.client_ttl unused.
+	CodeClientDeleted = "auth.oauth.client.deleted"
+	CodeUserUpdated   = "admin.user.updated"
 )
 
 // Outcomes of an MCP request.
@@ -75,5 +78,5 @@ var Codes = []string{
 	CodeLoginOK, CodeLoginFailed, CodeLogout, CodeCSRFFailed, CodeRedirectRefused,
 	CodeClientRegistered, CodeAuthorizeFailed, CodeConsentGiven, CodeConsentDenied,
 	CodeTokenIssued, CodeTokenRefreshed, CodeTokenFailed, CodeOAuthRevoked, CodeRefreshReused,
-	CodeCodeReplayed, CodeTokenRejected, CodeGrantRevoked, CodeUserUpdated,
+	CodeCodeReplayed, CodeTokenRejected, CodeGrantRevoked, CodeUserUpdated, CodeClientDeleted,
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -212,14 +213,16 @@ type result struct {
 
 // harness runs the CLI against the fake API.
 type harness struct {
-	api   *fakeAPI
-	env   map[string]string
-	local map[string]LocalFunc
+	api    *fakeAPI
+	env    map[string]string
+	local  map[string]LocalFunc
+	config string // the config dir, where `login` saves credentials
 }
 
 func newHarness(t *testing.T) *harness {
 	f := newFakeAPI(t)
-	return &harness{api: f, env: map[string]string{"SWITCHBOARD_URL": f.srv.URL, "SWITCHBOARD_TOKEN": testToken}}
+	return &harness{api: f, env: map[string]string{"SWITCHBOARD_URL": f.srv.URL, "SWITCHBOARD_TOKEN": testToken},
+		config: t.TempDir()}
 }
 
 func (h *harness) run(t *testing.T, stdin string, args ...string) result {
@@ -232,8 +235,10 @@ func (h *harness) runCtx(ctx context.Context, t *testing.T, stdin string, args .
 	var out, errb bytes.Buffer
 	stdio := IO{
 		In: strings.NewReader(stdin), Out: &out, Err: &errb,
-		Getenv: func(k string) string { return h.env[k] },
-		Now:    func() time.Time { return testNow },
+		Getenv:      func(k string) string { return h.env[k] },
+		Now:         func() time.Time { return testNow },
+		ConfigDir:   func() (string, error) { return h.config, nil },
+		OpenBrowser: func(string) error { return errors.New("no browser in tests") },
 	}
 	code := Run(ctx, args, stdio, h.local)
 	return result{code, out.String(), errb.String()}

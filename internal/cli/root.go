@@ -40,6 +40,12 @@ type IO struct {
 	Err    io.Writer
 	Getenv func(string) string
 	Now    func() time.Time // optional; time.Now when nil
+	// ConfigDir is where `switchboard login` keeps its credentials
+	// (<dir>/switchboard/credentials.json); os.UserConfigDir when nil.
+	ConfigDir func() (string, error)
+	// OpenBrowser shows the browser sign-in page; when nil the CLI tries
+	// the desktop's opener, and it always prints the address too.
+	OpenBrowser func(url string) error
 }
 
 // LocalFunc runs a local command with the arguments that follow its name.
@@ -75,6 +81,12 @@ func (o IO) withDefaults() IO {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
+	if o.ConfigDir == nil {
+		o.ConfigDir = os.UserConfigDir
+	}
+	if o.OpenBrowser == nil {
+		o.OpenBrowser = openBrowser
+	}
 	return o
 }
 
@@ -91,7 +103,8 @@ func newRoot() *command {
 		long: "Commands other than serve, migrate, admin and config talk to a running Switchboard\n" +
 			"through its API. They read the environment:\n" +
 			"  SWITCHBOARD_URL    the server's address (default " + DefaultURL + ")\n" +
-			"  SWITCHBOARD_TOKEN  an API token (switchboard admin bootstrap, switchboard token create)",
+			"  SWITCHBOARD_TOKEN  an API token (switchboard admin bootstrap, switchboard token create);\n" +
+			"                     when unset, the token saved by `switchboard login` for SWITCHBOARD_URL",
 		example: "switchboard serve\n" +
 			"export SWITCHBOARD_TOKEN=sbt_…\n" +
 			"switchboard server add github --url https://api.githubcopilot.com/mcp/ --auth bearer --secret-env GITHUB_PAT\n" +
@@ -99,7 +112,8 @@ func newRoot() *command {
 			"switchboard endpoint tools enable dev github/search_issues",
 		subs: []*command{
 			serveCmd(), migrateCmd(), adminCmd(), configCmd(),
-			serverCmd(), endpointCmd(), tokenCmd(), userCmd(), grantCmd(), whoamiCmd(), auditCmd(),
+			serverCmd(), endpointCmd(), tokenCmd(), userCmd(), groupCmd(), grantCmd(), whoamiCmd(), auditCmd(),
+			loginCmd(), logoutCmd(), clientCmd(),
 			versionCmd(),
 		},
 	}

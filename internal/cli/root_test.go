@@ -12,7 +12,7 @@ func TestMissingToken(t *testing.T) {
 	delete(h.env, "SWITCHBOARD_TOKEN")
 	for _, args := range [][]string{{"server", "list"}, {"whoami"}, {"audit", "show", "1"}} {
 		r := h.run(t, "", args...)
-		want := "error: no API token: set SWITCHBOARD_TOKEN (create one with `switchboard admin bootstrap` or `switchboard token create`)\n"
+		want := "error: no API token: run `switchboard login`, or set SWITCHBOARD_TOKEN (create one with `switchboard admin bootstrap` or `switchboard token create`)\n"
 		if r.code != ExitError || r.err != want {
 			t.Errorf("%v: exit %d, stderr %q", args, r.code, r.err)
 		}

@@ -24,7 +24,27 @@ type Config struct {
 	Log       LogConfig     `json:"log"`
 	Audit     AuditConfig   `json:"audit"`
 	Gateway   GatewayConfig `json:"gateway"`
+	SSO       SSOConfig     `json:"sso"`
 }
+
+// SSOConfig configures people's sign-in through an OpenID Connect
+// provider. SSO is off while IssuerURL is empty.
+type SSOConfig struct {
+	IssuerURL string `json:"issuer_url"`
+	ClientID  string `json:"client_id"`
+	// ClientSecret comes only from SWITCHBOARD_SSO_CLIENT_SECRET.
+	ClientSecret Secret `json:"client_secret"`
+	Scopes       List   `json:"scopes"`
+	// JIT creates a user at the first sign-in of a verified email whose
+	// domain AllowedDomains accepts (any domain when it is empty).
+	JIT            bool   `json:"jit"`
+	AllowedDomains List   `json:"allowed_domains"`
+	GroupsClaim    string `json:"groups_claim"` // e.g. "groups"; "" maps no groups
+	DefaultRole    string `json:"default_role"` // of users JIT creates
+}
+
+// Enabled reports whether SSO sign-in is configured.
+func (c SSOConfig) Enabled() bool { return c.IssuerURL != "" }
 
 // LogConfig configures the process logger.
 type LogConfig struct {
@@ -86,6 +106,7 @@ func defaults() Config {
 			CallTimeout:      Duration{60 * time.Second},
 			MaxResponseBytes: 4 * MiB,
 		},
+		SSO: SSOConfig{Scopes: List{"openid", "email", "profile"}, DefaultRole: "member"},
 	}
 }
 

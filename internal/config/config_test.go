@@ -17,6 +17,7 @@ func TestDefault(t *testing.T) {
 		Log:           LogConfig{Level: "info", Format: "text"},
 		Audit:         AuditConfig{MaxPayloadBytes: 1 << 20, FailClosed: true, CheckpointEvery: 1000, CheckpointInterval: Duration{time.Minute}},
 		Gateway:       GatewayConfig{CallTimeout: Duration{60 * time.Second}, MaxResponseBytes: 4 << 20},
+		SSO:           SSOConfig{Scopes: List{"openid", "email", "profile"}, DefaultRole: "member"},
 	}
 	got := Default()
 	if diff := cmp.Diff(want, got); diff != "" {

@@ -29,10 +29,36 @@
 //	gateway.max_response_bytes            SWITCHBOARD_GATEWAY_MAX_RESPONSE_BYTES            -gateway-max-response-bytes            4194304
 //	gateway.disable_localhost_protection  SWITCHBOARD_GATEWAY_DISABLE_LOCALHOST_PROTECTION  -gateway-disable-localhost-protection  false
 //	gateway.redact_rules                  SWITCHBOARD_GATEWAY_REDACT_RULES                  -gateway-redact-rules                  [] (a JSON array of {"name", "pattern"})
+//	sso.issuer_url                        SWITCHBOARD_SSO_ISSUER_URL                        -sso-issuer-url                        "" (SSO off)
+//	sso.client_id                         SWITCHBOARD_SSO_CLIENT_ID                         -sso-client-id                         ""
+//	sso.client_secret (env only)          SWITCHBOARD_SSO_CLIENT_SECRET                     (none)                                 "" (a public client: PKCE only)
+//	sso.scopes                            SWITCHBOARD_SSO_SCOPES                            -sso-scopes                            openid,email,profile
+//	sso.jit                               SWITCHBOARD_SSO_JIT                               -sso-jit                               false
+//	sso.allowed_domains                   SWITCHBOARD_SSO_ALLOWED_DOMAINS                   -sso-allowed-domains                   [] (any domain, with sso.jit)
+//	sso.groups_claim                      SWITCHBOARD_SSO_GROUPS_CLAIM                      -sso-groups-claim                      "" (no group mapping)
+//	sso.default_role                      SWITCHBOARD_SSO_DEFAULT_ROLE                      -sso-default-role                      member
 //
 // Durations are Go duration strings ("60s", "2m"); sizes are whole bytes;
 // booleans are true/false (env and flags also take 1/0, t/f). An env var
 // set to the empty string counts as unset.
+//
+// Lists (sso.scopes, sso.allowed_domains) are JSON arrays in the file and
+// comma-separated in env vars and flags.
+//
+// SSO: people sign in through an OpenID Connect provider when
+// sso.issuer_url is set. Register Switchboard at the provider with the
+// redirect URI <public_url>/login/sso/callback. A user is found by the
+// ID token's verified email; with sso.jit a missing one is created with
+// sso.default_role when its domain is in sso.allowed_domains (or that list
+// is empty). With sso.groups_claim, the claim's values become the user's
+// SSO-managed groups at every sign-in (missing groups are created);
+// memberships an admin made stay. For example:
+//
+//	{"sso": {"issuer_url": "https://accounts.example.com", "client_id": "switchboard",
+//	  "scopes": ["openid", "email", "profile", "groups"], "jit": true,
+//	  "allowed_domains": ["example.com"], "groups_claim": "groups"}}
+//
+// with SWITCHBOARD_SSO_CLIENT_SECRET in the environment.
 //
 // These SWITCHBOARD_* variables are not server settings and are let
 // through: SWITCHBOARD_CONFIG (the file path), SWITCHBOARD_URL and

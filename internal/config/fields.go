@@ -38,6 +38,14 @@ var fields = []field{
 	{path: "gateway.max_response_bytes", usage: "largest upstream response accepted", ptr: func(c *Config) any { return &c.Gateway.MaxResponseBytes }},
 	{path: "gateway.disable_localhost_protection", usage: "turn off DNS-rebinding checks on loopback", ptr: func(c *Config) any { return &c.Gateway.DisableLocalhostProtection }},
 	{path: "gateway.redact_rules", usage: "named redaction patterns, a JSON array of {name, pattern}", ptr: func(c *Config) any { return &c.Gateway.RedactRules }},
+	{path: "sso.issuer_url", usage: "OIDC issuer URL for people's sign-in (empty = SSO off)", ptr: func(c *Config) any { return &c.SSO.IssuerURL }},
+	{path: "sso.client_id", usage: "OIDC client ID registered at the issuer", ptr: func(c *Config) any { return &c.SSO.ClientID }},
+	{path: "sso.client_secret", usage: "OIDC client secret", ptr: func(c *Config) any { return &c.SSO.ClientSecret }, secret: true},
+	{path: "sso.scopes", usage: "OIDC scopes to request, comma-separated", ptr: func(c *Config) any { return &c.SSO.Scopes }},
+	{path: "sso.jit", usage: "create users at their first SSO sign-in", ptr: func(c *Config) any { return &c.SSO.JIT }},
+	{path: "sso.allowed_domains", usage: "email domains that JIT creation accepts, comma-separated (empty = any)", ptr: func(c *Config) any { return &c.SSO.AllowedDomains }},
+	{path: "sso.groups_claim", usage: "ID token claim whose values become the user's SSO groups (empty = none)", ptr: func(c *Config) any { return &c.SSO.GroupsClaim }},
+	{path: "sso.default_role", usage: "role of users created by SSO", ptr: func(c *Config) any { return &c.SSO.DefaultRole }},
 }
 
 // envName returns the field's environment variable, e.g.
@@ -106,6 +114,8 @@ func setString(p any, s string) error {
 		return p.UnmarshalJSON([]byte(s))
 	case *RedactRules:
 		return p.UnmarshalJSON([]byte(s))
+	case *List:
+		p.parse(s)
 	default:
 		panic(fmt.Sprintf("config: no parser for %T", p))
 	}
@@ -128,6 +138,8 @@ func formatValue(p any) string {
 	case *AuditSinks:
 		return p.String()
 	case *RedactRules:
+		return p.String()
+	case *List:
 		return p.String()
 	}
 	panic(fmt.Sprintf("config: no formatter for %T", p))

@@ -79,7 +79,7 @@ func applyObject(c *Config, prefix string, obj map[string]json.RawMessage, errs 
 func applyKey(c *Config, path string, raw json.RawMessage, errs *[]error) error {
 	if f, ok := fieldByPath(path); ok {
 		if f.secret {
-			return fmt.Errorf("not allowed in the config file; set %s or master_key_file", f.envName())
+			return fmt.Errorf("not allowed in the config file; set %s%s", f.envName(), secretHint[f.path])
 		}
 		if err := json.Unmarshal(raw, f.ptr(c)); err != nil {
 			return valueError(f, err)
@@ -96,6 +96,9 @@ func applyKey(c *Config, path string, raw json.RawMessage, errs *[]error) error 
 	applyObject(c, path, sub, errs)
 	return nil
 }
+
+// secretHint names the file-friendly alternative of a secret, if any.
+var secretHint = map[string]string{"master_key": " or master_key_file"}
 
 // valueError turns a decoding error into a message about the value.
 func valueError(f field, err error) error {

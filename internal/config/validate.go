@@ -54,6 +54,7 @@ func (c Config) Validate() error {
 		fmt.Sprintf("must be at least %d", MinPayloadBytes))
 	errs = append(errs, c.Audit.Sinks.validate()...)
 	errs = append(errs, c.Gateway.RedactRules.validate()...)
+	errs = append(errs, c.SSO.validate()...)
 	return errors.Join(errs...)
 }
 

@@ -21,4 +21,10 @@
 // replica takes effect within a second, and at once in the process that
 // revoked (Forget). Each token is bound to the endpoint of its grant
 // (Principal.EndpointID).
+//
+// SSO (sso.go) signs people in through an OpenID Connect provider with
+// go-oidc and x/oauth2: code flow with PKCE S256, state and nonce, the ID
+// token verified against the provider's keys, the user found by verified
+// email or created just in time. Its groups claim maps onto groups with
+// source "sso" at every sign-in (groups.go), leaving local memberships.
 package identity

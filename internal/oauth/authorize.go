@@ -89,10 +89,17 @@ func (s *Server) clientAndRedirect(ctx context.Context, q url.Values) (store.OAu
 		return &AuthorizeError{Error: oauthErr(errInvalidRequest, desc, desc), ClientID: clientID}
 	}
 	id := q.Get("client_id")
-	if id == "" || len(q["client_id"]) > 1 || len(id) > 200 {
+	cimd := isCIMDClientID(id)
+	if id == "" || len(q["client_id"]) > 1 || (len(id) > 200 && !cimd) {
 		return store.OAuthClient{}, "", fail("", "client_id is missing or repeated")
 	}
-	c, err := s.cfg.Store.GetOAuthClient(ctx, id)
+	var c store.OAuthClient
+	var err error
+	if cimd {
+		c, err = s.cimdClient(ctx, id)
+	} else {
+		c, err = s.cfg.Store.GetOAuthClient(ctx, id)
+	}
 	if errors.Is(err, store.ErrNotFound) {
 		return c, "", fail(id, "the application is not registered with this server (unknown client_id)")
 	} else if err != nil {

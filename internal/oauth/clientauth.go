@@ -65,7 +65,7 @@ func (s *Server) authenticateClient(r *http.Request, form url.Values) (store.OAu
 			method = store.ClientAuthNone
 		}
 	}
-	if id == "" || len(id) > 200 {
+	if id == "" || (len(id) > 200 && !isCIMDClientID(id)) {
 		return store.OAuthClient{}, basic, errBadClient("no client_id")
 	}
 	c, err := s.cfg.Store.GetOAuthClient(r.Context(), id)

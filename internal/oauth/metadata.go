@@ -49,8 +49,8 @@ func (s *Server) Metadata() any {
 		RevocationAuthMethodsSupported:             clientAuthMethods,
 		CodeChallengeMethodsSupported:              []string{"S256"},
 		AuthorizationResponseIssParameterSupported: true,
-		// TODO(phase 2): accept client ID metadata documents (CIMD).
-		ClientIDMetadataDocumentSupported: false,
+		// An https URL as client_id names its metadata document (cimd.go).
+		ClientIDMetadataDocumentSupported: true,
 	}
 }
 

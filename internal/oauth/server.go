@@ -63,12 +63,16 @@ type Config struct {
 	// Registrations throttles POST /oauth/register per address; nil means
 	// in memory at DefaultRegisterRate.
 	Registrations identity.Limiter
+	// ClientTTL is how long a dynamically registered client may go unused
+	// before PruneClients deletes it; default DefaultClientTTL.
+	ClientTTL time.Duration
 }
 
 // Server serves the OAuth endpoints and the consent decisions.
 type Server struct {
-	cfg Config
-	mux *http.ServeMux
+	cfg  Config
+	mux  *http.ServeMux
+	cimd *cimdFetcher // client ID metadata documents
 }
 
 // New validates cfg and builds the route table.
@@ -87,6 +91,7 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{cfg: withDefaults(cfg), mux: http.NewServeMux()}
+	s.cimd = newCIMDFetcher(s.cfg.Now)
 	for _, rt := range s.routes() {
 		s.mux.Handle(rt.pattern, rt.h)
 	}
@@ -118,6 +123,9 @@ func withDefaults(cfg Config) Config {
 	}
 	if cfg.Duration == 0 {
 		cfg.Duration = DefaultDuration
+	}
+	if cfg.ClientTTL <= 0 {
+		cfg.ClientTTL = DefaultClientTTL
 	}
 	if cfg.Registrations == nil {
 		cfg.Registrations = identity.NewMemoryLimiter(DefaultRegisterRate, cfg.Now)

@@ -24,6 +24,8 @@ const (
 	UsersRead       Action = "users.read"
 	UsersEdit       Action = "users.edit"
 	TokensOwn       Action = "tokens.own" // manage one's own tokens
+	ClientsRead     Action = "clients.read"
+	ClientsEdit     Action = "clients.edit" // pre-register and remove OAuth clients
 )
 
 // ErrDenied is returned for every refused decision.
@@ -33,7 +35,7 @@ var roles = map[string]map[Action]bool{
 	store.RoleAdmin: {
 		Authenticated: true, ServersRead: true, ServersEdit: true, EndpointsRead: true,
 		EndpointsEdit: true, EndpointConnect: true, AuditRead: true, UsersRead: true,
-		UsersEdit: true, TokensOwn: true,
+		UsersEdit: true, TokensOwn: true, ClientsRead: true, ClientsEdit: true,
 	},
 	store.RoleEditor: {
 		Authenticated: true, ServersRead: true, ServersEdit: true, EndpointsRead: true,

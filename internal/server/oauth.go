@@ -31,6 +31,35 @@ type authServices struct {
 	access *identity.AccessVerifier
 	oauth  *oauth.Server
 	web    *web.Handler
+	logins *identity.Logins   // shared by /login and POST /api/v1/login
+	cli    *identity.CLICodes // browser sign-ins of `switchboard login`
+	// stopPrune ends the pruning of unused OAuth clients; pruned closes
+	// when it has.
+	stopPrune context.CancelFunc
+	pruned    chan struct{}
+}
+
+// startPruner deletes dynamically registered clients unused for
+// oauth.DefaultClientTTL, hourly, until ctx (the server's lifetime) ends
+// or stopPruner runs.
+// TODO(config): oauth.client_ttl in config.Config (another change is
+// editing config); until then the default applies.
+func (a *authServices) startPruner(ctx context.Context) {
+	ctx, a.stopPrune = context.WithCancel(ctx)
+	a.pruned = make(chan struct{})
+	go func() {
+		defer close(a.pruned)
+		a.oauth.RunPruner(ctx, oauth.DefaultPruneEvery)
+	}()
+}
+
+// stopPruner ends the pruner and waits for it; nil-safe.
+func (a *authServices) stopPruner() {
+	if a == nil || a.stopPrune == nil {
+		return
+	}
+	a.stopPrune()
+	<-a.pruned
 }
 
 func newAuthServices(opts []Option) *authServices {
@@ -52,6 +81,7 @@ func (s *Server) buildAuth() error {
 	if err != nil {
 		return err
 	}
+	a.logins, a.cli = logins, identity.NewCLICodes(a.now)
 	sessions, err := identity.NewSessions(identity.SessionConfig{Store: s.store, Now: a.now})
 	if err != nil {
 		return err
@@ -61,8 +91,12 @@ func (s *Server) buildAuth() error {
 	if err != nil {
 		return err
 	}
+	sso, err := s.newSSO() // nil when sso.issuer_url is empty (sso.go)
+	if err != nil {
+		return err
+	}
 	a.web, err = web.New(web.Config{Sessions: sessions, Logins: logins, OAuth: a.oauth, Audit: s.audit,
-		Logger: s.logger, Now: a.now, PublicURL: s.cfg.PublicURL})
+		Logger: s.logger, Now: a.now, PublicURL: s.cfg.PublicURL, CLICodes: a.cli, SSO: sso})
 	return err
 }
 
@@ -72,7 +106,7 @@ func (s *Server) buildAuth() error {
 func (s *Server) authRoutes(mux *http.ServeMux) {
 	mux.Handle("/oauth/", s.auth.oauth)
 	mux.Handle("/.well-known/", s.auth.oauth)
-	for _, p := range []string{"/login", "/logout", "/consent", "/assets/"} {
+	for _, p := range []string{"/login", "/login/", "/logout", "/consent", "/cli/login", "/assets/"} {
 		mux.Handle(p, s.auth.web)
 	}
 }

@@ -65,7 +65,7 @@ type authEnv struct {
 	client *http.Client // no cookies, no redirects
 }
 
-func newAuthEnv(t *testing.T) *authEnv {
+func newAuthEnv(t *testing.T, configure ...func(*config.Config)) *authEnv {
 	t.Helper()
 	ctx := t.Context()
 	cfg := config.Default()
@@ -84,6 +84,9 @@ func newAuthEnv(t *testing.T) *authEnv {
 	}
 	e := &authEnv{url: "http://" + ln.Addr().String(), clock: &testClock{now: time.Now().UTC()}}
 	cfg.PublicURL = e.url
+	for _, c := range configure {
+		c(&cfg)
+	}
 	logger := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
 	if e.srv, err = New(ctx, cfg, logger, io.Discard, WithClock(e.clock.Now)); err != nil {
 		t.Fatal(err)

@@ -16,6 +16,7 @@ import (
 	"github.com/switchboard-mcp/switchboard/internal/config"
 	"github.com/switchboard-mcp/switchboard/internal/gateway"
 	"github.com/switchboard-mcp/switchboard/internal/identity"
+	"github.com/switchboard-mcp/switchboard/internal/oauth"
 	"github.com/switchboard-mcp/switchboard/internal/redact"
 	"github.com/switchboard-mcp/switchboard/internal/store"
 	"github.com/switchboard-mcp/switchboard/internal/telemetry"
@@ -78,6 +79,7 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, notice io.
 	if err := s.buildAuth(); err != nil {
 		return nil, err
 	}
+	s.auth.startPruner(ctx)
 	if err := s.buildServices(ctx, verifier); err != nil {
 		return nil, err
 	}
@@ -106,6 +108,7 @@ func (s *Server) buildServices(ctx context.Context, verifier *identity.Verifier)
 		Store: s.store, Vault: s.vault, Pool: s.pool, Audit: s.audit, Verifier: verifier,
 		Logger: s.logger, PublicURL: s.cfg.PublicURL, OnChange: s.gateway.Reload,
 		Signer: s.chain.signer, OAuthTokens: s.auth.access,
+		Logins: s.auth.logins, CLICodes: s.auth.cli, CheckRedirectURIs: oauth.CheckRedirectURIs,
 	})
 	return err
 }
@@ -149,7 +152,8 @@ func (s *Server) Close() error {
 	if s.pool != nil {
 		s.pool.Close()
 	}
-	s.chain.close() // nil-safe; before the writer it records through
+	s.auth.stopPruner() // nil-safe; before the writer it records through
+	s.chain.close()     // nil-safe; before the writer it records through
 	if s.audit != nil {
 		errs = append(errs, s.audit.Close())
 	}

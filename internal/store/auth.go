@@ -40,6 +40,14 @@ type OAuthClients interface {
 	TouchOAuthClient(ctx context.Context, id string, at time.Time) error
 	// DeleteOAuthClient removes a client with its codes, grants and tokens.
 	DeleteOAuthClient(ctx context.Context, id string) error
+	// UpdateOAuthClient changes a client through fn (e.g. a refetched
+	// client ID metadata document); the ID, source and creation time
+	// are kept.
+	UpdateOAuthClient(ctx context.Context, id string, fn func(OAuthClient) (OAuthClient, error)) (OAuthClient, error)
+	// DeleteUnusedOAuthClients removes the clients of source last used
+	// before before, with their codes, grants and tokens, and returns
+	// their IDs.
+	DeleteUnusedOAuthClients(ctx context.Context, source string, before time.Time) ([]string, error)
 }
 
 // OAuthGrants stores authorization codes, grants and their tokens.

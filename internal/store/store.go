@@ -24,6 +24,7 @@ type Store interface {
 	Sessions
 	OAuthClients
 	OAuthGrants
+	Groups
 }
 
 // Users stores humans.

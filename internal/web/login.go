@@ -45,7 +45,8 @@ func (h *Handler) loginPage(w http.ResponseWriter, r *http.Request) {
 	case signedIn:
 		h.render(w, r, http.StatusOK, "signedin", page{Title: "Signed in", Email: u.Email, CSRF: identity.CSRFToken(cookie)})
 	default:
-		h.render(w, r, http.StatusOK, "login", page{Title: "Sign in", CSRF: h.loginToken(w, r), ReturnTo: target})
+		h.render(w, r, http.StatusOK, "login", page{Title: "Sign in", CSRF: h.loginToken(w, r), ReturnTo: target,
+			SSO: h.ssoLink(target)})
 	}
 }
 
@@ -100,7 +101,8 @@ func (h *Handler) loginFailed(w http.ResponseWriter, r *http.Request, email, tar
 		w.Header().Set("Retry-After", fmt.Sprint(int(wait.Seconds())))
 		msg = fmt.Sprintf("Too many failed attempts. Try again in %v.", wait)
 	}
-	h.render(w, r, status, "login", page{Title: "Sign in", Error: msg, Email: email, CSRF: h.loginToken(w, r), ReturnTo: target})
+	h.render(w, r, status, "login", page{Title: "Sign in", Error: msg, Email: email, CSRF: h.loginToken(w, r), ReturnTo: target,
+		SSO: h.ssoLink(target)})
 }
 
 // logout serves POST /logout.

@@ -19,13 +19,14 @@ import (
 type cookieNames struct {
 	session string // the signed-in session
 	login   string // the sign-in form's double-submit CSRF token
+	sso     string // an SSO sign-in on its way through the provider (sso.go)
 }
 
 func names(secure bool) cookieNames {
 	if secure {
-		return cookieNames{session: "__Host-sb_session", login: "__Host-sb_login"}
+		return cookieNames{session: "__Host-sb_session", login: "__Host-sb_login", sso: "__Host-sb_sso"}
 	}
-	return cookieNames{session: "sb_session", login: "sb_login"}
+	return cookieNames{session: "sb_session", login: "sb_login", sso: "sb_sso"}
 }
 
 // loginCSRFAge is how long a sign-in form stays valid.

@@ -40,6 +40,12 @@ type Config struct {
 	Logger    *slog.Logger
 	Now       func() time.Time
 	PublicURL string // decides whether cookies may drop Secure (plain-http loopback only)
+	// SSO, optional, signs people in through an OpenID Connect provider
+	// (/login/sso); the sign-in page offers it when set.
+	SSO *identity.SSO
+	// CLICodes, optional, enables /cli/login, the browser step of
+	// `switchboard login`.
+	CLICodes *identity.CLICodes
 }
 
 // Handler serves the browser routes.
@@ -94,9 +100,13 @@ func (h *Handler) routes() []route {
 	return []route{
 		{"GET /login", false, h.loginPage},
 		{"POST /login", true, h.login},
+		{"GET /login/sso", false, h.ssoStart},
+		{"GET /login/sso/callback", false, h.ssoCallback},
 		{"POST /logout", true, h.logout},
 		{"GET /consent", false, h.consentPage},
 		{"POST /consent", true, h.consent},
+		{"GET /cli/login", false, h.cliLoginPage},
+		{"POST /cli/login", true, h.cliLogin},
 		{"GET /assets/sb.css", false, h.css},
 	}
 }
@@ -120,6 +130,7 @@ type page struct {
 	ReturnTo string
 	Action   string
 	View     oauth.ConsentView
+	SSO      string // the start of an SSO sign-in, "" when SSO is off
 }
 
 // render writes a template; a failure is logged (the status is sent).

@@ -115,3 +115,65 @@ func nonNilStrings(s []string) []string {
 	}
 	return s
 }
+
+// UpdateOAuthClient changes the client with the given ID through fn. The
+// ID, source and creation time are kept.
+func (s *Store) UpdateOAuthClient(ctx context.Context, id string, fn func(store.OAuthClient) (store.OAuthClient, error)) (store.OAuthClient, error) {
+	var out store.OAuthClient
+	err := s.update(ctx, func(c conn) error {
+		cur, err := scanOAuthClient(c.queryRow(ctx, `SELECT `+oauthClientColumns+` FROM oauth_clients WHERE id = $1`, id))
+		if err != nil {
+			return rowErr(err)
+		}
+		if out, err = fn(cur); err != nil {
+			return err
+		}
+		out.ID, out.Source, out.CreatedAt = cur.ID, cur.Source, cur.CreatedAt
+		uris, err := json.Marshal(nonNilStrings(out.RedirectURIs))
+		if err != nil {
+			return err
+		}
+		grants, err := json.Marshal(nonNilStrings(out.GrantTypes))
+		if err != nil {
+			return err
+		}
+		_, err = c.exec(ctx, `UPDATE oauth_clients SET name = $2, redirect_uris = $3, auth_method = $4, secret_hash = $5,
+			grant_types = $6, metadata = $7, last_used_at = $8 WHERE id = $1`,
+			id, out.Name, uris, out.AuthMethod, nullBytes(out.SecretHash), grants, nullJSON(out.Metadata), unixNano(out.LastUsedAt))
+		return err
+	})
+	if err != nil {
+		return store.OAuthClient{}, fmt.Errorf("update oauth client %q: %w", id, err)
+	}
+	return out, nil
+}
+
+// DeleteUnusedOAuthClients removes the clients of source whose last use
+// is before before, and returns their IDs.
+func (s *Store) DeleteUnusedOAuthClients(ctx context.Context, source string, before time.Time) ([]string, error) {
+	var ids []string
+	err := s.update(ctx, func(c conn) error {
+		ids = nil // the closure may run again
+		rows, err := c.query(ctx, `SELECT id FROM oauth_clients WHERE source = $1 AND last_used_at < $2 ORDER BY id`,
+			source, unixNano(before))
+		if err != nil {
+			return err
+		}
+		if ids, err = collect(rows, func(r scanner) (string, error) {
+			var id string
+			return id, r.Scan(&id)
+		}); err != nil {
+			return err
+		}
+		for _, id := range ids {
+			if _, err := c.exec(ctx, `DELETE FROM oauth_clients WHERE id = $1`, id); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("delete unused oauth clients: %w", err)
+	}
+	return ids, nil
+}

@@ -85,6 +85,31 @@ func testOAuthClients(t *testing.T, s store.Store) {
 		t.Errorf("LastUsedAt = %v, want %v", got.LastUsedAt, at(7))
 	}
 	wantErr(t, s.TouchOAuthClient(ctx, "nope", at(1)), store.ErrNotFound)
+
+	upd, err := s.UpdateOAuthClient(ctx, "c1", func(c store.OAuthClient) (store.OAuthClient, error) {
+		c.Name, c.RedirectURIs, c.Source, c.ID = "renamed", []string{"https://new.example/cb"}, "ignored", "ignored"
+		return c, nil
+	})
+	check(t, err)
+	got, err = s.GetOAuthClient(ctx, "c1")
+	check(t, err)
+	diff(t, "UpdateOAuthClient", got, upd)
+	if got.Name != "renamed" || got.Source != pub.Source || got.ID != "c1" || len(got.RedirectURIs) != 1 {
+		t.Errorf("updated client = %+v", got)
+	}
+	_, err = s.UpdateOAuthClient(ctx, "nope", func(c store.OAuthClient) (store.OAuthClient, error) { return c, nil })
+	wantErr(t, err, store.ErrNotFound)
+
+	// c1 was used at 7, c2 at its creation; prune by source and last use.
+	ids, err := s.DeleteUnusedOAuthClients(ctx, conf.Source, at(7))
+	check(t, err)
+	diff(t, "DeleteUnusedOAuthClients", ids, []string{"c2"})
+	check(t, s.CreateOAuthClient(ctx, conf))
+	ids, err = s.DeleteUnusedOAuthClients(ctx, "admin-only", at(100))
+	check(t, err)
+	if len(ids) != 0 {
+		t.Errorf("pruned %v of another source", ids)
+	}
 	check(t, s.DeleteOAuthClient(ctx, "c2"))
 	wantErr(t, s.DeleteOAuthClient(ctx, "c2"), store.ErrNotFound)
 	_, err = s.GetOAuthClient(ctx, "c2")
