@@ -25,6 +25,7 @@ type Config struct {
 	Audit     AuditConfig   `json:"audit"`
 	Gateway   GatewayConfig `json:"gateway"`
 	SSO       SSOConfig     `json:"sso"`
+	OAuth     OAuthConfig   `json:"oauth"`
 }
 
 // SSOConfig configures people's sign-in through an OpenID Connect
@@ -67,6 +68,19 @@ type AuditConfig struct {
 	Sinks AuditSinks `json:"sinks"`
 }
 
+// OAuthConfig configures Switchboard's authorization server for AI clients.
+type OAuthConfig struct {
+	// AccessTokenTTL is the life of an access token; the grant (and its
+	// refresh tokens) lasts the duration the user chose at consent.
+	AccessTokenTTL Duration `json:"access_token_ttl"`
+	// ClientTTL is how long a dynamically registered client may go unused
+	// before it is pruned.
+	ClientTTL Duration `json:"client_ttl"`
+	// ExtraDuration adds one access duration of the admin's choosing to the
+	// consent page's 1, 7, 30 and 90 days; 0 adds none.
+	ExtraDuration Duration `json:"extra_duration"`
+}
+
 // GatewayConfig configures the MCP data plane.
 type GatewayConfig struct {
 	CallTimeout      Duration `json:"call_timeout"`
@@ -107,6 +121,10 @@ func defaults() Config {
 			MaxResponseBytes: 4 * MiB,
 		},
 		SSO: SSOConfig{Scopes: List{"openid", "email", "profile"}, DefaultRole: "member"},
+		OAuth: OAuthConfig{
+			AccessTokenTTL: Duration{time.Hour},
+			ClientTTL:      Duration{30 * 24 * time.Hour},
+		},
 	}
 }
 

@@ -18,6 +18,7 @@ func TestDefault(t *testing.T) {
 		Audit:         AuditConfig{MaxPayloadBytes: 1 << 20, FailClosed: true, CheckpointEvery: 1000, CheckpointInterval: Duration{time.Minute}},
 		Gateway:       GatewayConfig{CallTimeout: Duration{60 * time.Second}, MaxResponseBytes: 4 << 20},
 		SSO:           SSOConfig{Scopes: List{"openid", "email", "profile"}, DefaultRole: "member"},
+		OAuth:         OAuthConfig{AccessTokenTTL: Duration{time.Hour}, ClientTTL: Duration{720 * time.Hour}},
 	}
 	got := Default()
 	if diff := cmp.Diff(want, got); diff != "" {

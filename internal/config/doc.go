@@ -37,6 +37,9 @@
 //	sso.allowed_domains                   SWITCHBOARD_SSO_ALLOWED_DOMAINS                   -sso-allowed-domains                   [] (any domain, with sso.jit)
 //	sso.groups_claim                      SWITCHBOARD_SSO_GROUPS_CLAIM                      -sso-groups-claim                      "" (no group mapping)
 //	sso.default_role                      SWITCHBOARD_SSO_DEFAULT_ROLE                      -sso-default-role                      member
+//	oauth.access_token_ttl                SWITCHBOARD_OAUTH_ACCESS_TOKEN_TTL                -oauth-access-token-ttl                1h
+//	oauth.client_ttl                      SWITCHBOARD_OAUTH_CLIENT_TTL                      -oauth-client-ttl                      720h
+//	oauth.extra_duration                  SWITCHBOARD_OAUTH_EXTRA_DURATION                  -oauth-extra-duration                  0s (none)
 //
 // Durations are Go duration strings ("60s", "2m"); sizes are whole bytes;
 // booleans are true/false (env and flags also take 1/0, t/f). An env var

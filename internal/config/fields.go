@@ -46,6 +46,9 @@ var fields = []field{
 	{path: "sso.allowed_domains", usage: "email domains that JIT creation accepts, comma-separated (empty = any)", ptr: func(c *Config) any { return &c.SSO.AllowedDomains }},
 	{path: "sso.groups_claim", usage: "ID token claim whose values become the user's SSO groups (empty = none)", ptr: func(c *Config) any { return &c.SSO.GroupsClaim }},
 	{path: "sso.default_role", usage: "role of users created by SSO", ptr: func(c *Config) any { return &c.SSO.DefaultRole }},
+	{path: "oauth.access_token_ttl", usage: "life of an OAuth access token", ptr: func(c *Config) any { return &c.OAuth.AccessTokenTTL }},
+	{path: "oauth.client_ttl", usage: "prune dynamically registered clients unused this long", ptr: func(c *Config) any { return &c.OAuth.ClientTTL }},
+	{path: "oauth.extra_duration", usage: "an access duration the admin adds to the consent page (0 = none)", ptr: func(c *Config) any { return &c.OAuth.ExtraDuration }},
 }
 
 // envName returns the field's environment variable, e.g.

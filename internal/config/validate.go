@@ -52,6 +52,11 @@ func (c Config) Validate() error {
 		fmt.Sprintf("must be at least %v", MinCallTimeout))
 	check(c.Gateway.MaxResponseBytes < MinPayloadBytes, "gateway.max_response_bytes",
 		fmt.Sprintf("must be at least %d", MinPayloadBytes))
+	check(c.OAuth.AccessTokenTTL.Duration < time.Minute || c.OAuth.AccessTokenTTL.Duration > 24*time.Hour,
+		"oauth.access_token_ttl", "must be between 1m and 24h")
+	check(c.OAuth.ClientTTL.Duration < time.Hour, "oauth.client_ttl", "must be at least 1h")
+	check(c.OAuth.ExtraDuration.Duration < 0 || c.OAuth.ExtraDuration.Duration > 5*365*24*time.Hour,
+		"oauth.extra_duration", "must be 0 (none) or a duration up to 43800h (5 years)")
 	errs = append(errs, c.Audit.Sinks.validate()...)
 	errs = append(errs, c.Gateway.RedactRules.validate()...)
 	errs = append(errs, c.SSO.validate()...)

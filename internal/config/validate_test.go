@@ -39,6 +39,10 @@ func TestValidate(t *testing.T) {
 		{"retention negative", func(c *Config) { c.Audit.RetentionDays = -1 }, "audit.retention_days: must be 0"},
 		{"timeout small", func(c *Config) { c.Gateway.CallTimeout = Duration{time.Millisecond} }, "gateway.call_timeout: must be at least 1s"},
 		{"response small", func(c *Config) { c.Gateway.MaxResponseBytes = -1 }, "gateway.max_response_bytes: must be at least 1024"},
+		{"access ttl long", func(c *Config) { c.OAuth.AccessTokenTTL = Duration{48 * time.Hour} }, "oauth.access_token_ttl: must be between 1m and 24h"},
+		{"client ttl short", func(c *Config) { c.OAuth.ClientTTL = Duration{time.Minute} }, "oauth.client_ttl: must be at least 1h"},
+		{"extra duration", func(c *Config) { c.OAuth.ExtraDuration = Duration{-time.Hour} }, "oauth.extra_duration: must be 0"},
+		{"extra duration ok", func(c *Config) { c.OAuth.ExtraDuration = Duration{180 * 24 * time.Hour} }, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -59,14 +63,15 @@ func TestValidateReportsEverything(t *testing.T) {
 	c := Config{Gateway: GatewayConfig{CallTimeout: Duration{-time.Second}}}
 	err := c.Validate()
 	for _, path := range []string{"addr", "data_dir", "master_key_file", "public_url", "log.level", "log.format",
-		"audit.max_payload_bytes", "gateway.call_timeout", "gateway.max_response_bytes"} {
+		"audit.max_payload_bytes", "gateway.call_timeout", "gateway.max_response_bytes",
+		"oauth.access_token_ttl", "oauth.client_ttl"} {
 		if !strings.Contains(err.Error(), "\n"+path+": ") && !strings.HasPrefix(err.Error(), path+": ") {
 			t.Errorf("no problem reported for %s in:\n%v", path, err)
 		}
 	}
 	joined, ok := err.(interface{ Unwrap() []error })
-	if !ok || len(joined.Unwrap()) != 9 {
-		t.Errorf("want 9 joined errors, got %v", err)
+	if !ok || len(joined.Unwrap()) != 11 {
+		t.Errorf("want 11 joined errors, got %v", err)
 	}
 	if errors.Unwrap(err) != nil {
 		t.Error("joined error unexpectedly has a single Unwrap")

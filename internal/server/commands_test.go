@@ -2,7 +2,9 @@ package server
 
 import (
 	"net"
+	"slices"
 	"testing"
+	"time"
 )
 
 func TestWithActualPort(t *testing.T) {
@@ -16,5 +18,17 @@ func TestWithActualPort(t *testing.T) {
 		if got := withActualPort(in, addr); got != want {
 			t.Errorf("withActualPort(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+func TestConsentDurations(t *testing.T) {
+	day := 24 * time.Hour
+	got := consentDurations(180 * day)
+	want := []time.Duration{day, 7 * day, 30 * day, 90 * day, 180 * day}
+	if !slices.Equal(got, want) {
+		t.Errorf("consentDurations(180d) = %v, want %v", got, want)
+	}
+	if got := consentDurations(0); len(got) != 4 {
+		t.Errorf("consentDurations(0) = %v, want the four defaults", got)
 	}
 }

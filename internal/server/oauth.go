@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -40,10 +41,8 @@ type authServices struct {
 }
 
 // startPruner deletes dynamically registered clients unused for
-// oauth.DefaultClientTTL, hourly, until ctx (the server's lifetime) ends
-// or stopPruner runs.
-// TODO(config): oauth.client_ttl in config.Config (another change is
-// editing config); until then the default applies.
+// oauth.client_ttl, hourly, until ctx (the server's lifetime) ends or
+// stopPruner runs.
 func (a *authServices) startPruner(ctx context.Context) {
 	ctx, a.stopPrune = context.WithCancel(ctx)
 	a.pruned = make(chan struct{})
@@ -87,7 +86,9 @@ func (s *Server) buildAuth() error {
 		return err
 	}
 	a.oauth, err = oauth.New(oauth.Config{Store: s.store, Audit: s.audit, Tokens: a.access, Logger: s.logger,
-		Now: a.now, Issuer: s.cfg.PublicURL, ConsentPath: "/consent"})
+		Now: a.now, Issuer: s.cfg.PublicURL, ConsentPath: "/consent",
+		AccessTTL: s.cfg.OAuth.AccessTokenTTL.Duration, ClientTTL: s.cfg.OAuth.ClientTTL.Duration,
+		Durations: consentDurations(s.cfg.OAuth.ExtraDuration.Duration)})
 	if err != nil {
 		return err
 	}
@@ -139,4 +140,15 @@ func setBootstrapPassword(ctx context.Context, st store.Store, userID, pw string
 	}
 	fmt.Fprintln(stdout, "Password set: the admin can sign in at /login.")
 	return nil
+}
+
+// consentDurations are the access durations the consent page offers: the
+// defaults plus the admin's extra one, if any, in ascending order.
+func consentDurations(extra time.Duration) []time.Duration {
+	out := slices.Clone(oauth.DefaultDurations)
+	if extra > 0 && !slices.Contains(out, extra) {
+		out = append(out, extra)
+		slices.Sort(out)
+	}
+	return out
 }
