@@ -94,6 +94,7 @@ func TestEndToEnd(t *testing.T) {
 	t.Run("audit", e.checkAudit)
 	t.Run("drift", e.drift)
 	t.Run("upstream down", e.upstreamDown)
+	t.Run("service account access", e.serviceAccountAccess)
 
 	// A connected client keeps a GET stream open, which graceful shutdown
 	// waits for; close it first, as a client that is done would.

@@ -37,6 +37,9 @@ func newFixture(t *testing.T) *fixture {
 	f.addServer(t, "alpha", f.up.url)
 	f.addServer(t, "beta", f.up.url)
 	f.addEndpoint(t, "main", false, "alpha")
+	if err := f.st.CreateServiceAccount(t.Context(), store.ServiceAccount{ID: "sa_ci", Name: "ci", CreatedAt: f.clock.Now()}); err != nil {
+		t.Fatal(err)
+	}
 	u, _ := f.newUser(t, "other@example.com", store.RoleAdmin, false)
 	toks, err := f.st.ListAPITokens(t.Context(), u.ID)
 	if err != nil || len(toks) != 1 {
@@ -182,11 +185,77 @@ func endpointCases() []badCase {
 	cases = append(cases, badCase{name: "bad redaction level", route: "POST /api/v1/endpoints",
 		body: `{"name":"red","servers":["alpha"],"redaction":{"responses":"most"}}`, status: 400,
 		code: api.CodeInvalidField, field: "redaction.responses"})
+	const g = "POST /api/v1/endpoints/{name}/grants"
+	for _, c := range jsonCases(g) {
+		c.path = "/api/v1/endpoints/main/grants"
+		cases = append(cases, c)
+	}
+	for _, c := range []badCase{
+		{name: "neither user nor group", body: `{}`, status: 400, field: "user", msg: "required"},
+		{name: "blank user", body: `{"user":"  "}`, status: 400, field: "user", msg: "required"},
+		{name: "both user and group", body: `{"user":"admin@example.com","group":"devs"}`, status: 400, field: "group", msg: "not both"},
+		{name: "user wrong type", body: `{"user":7}`, status: 400, field: "user", msg: "string"},
+		{name: "unknown user", body: `{"user":"nobody@example.com"}`, status: 400, field: "user", msg: `"nobody@example.com"`},
+		{name: "unknown group", body: `{"group":"nope"}`, status: 400, field: "group", msg: `"nope"`},
+		{name: "unknown service account", body: `{"service_account":"nope"}`, status: 400, field: "service_account", msg: `"nope"`},
+		{name: "user and service account", body: `{"user":"admin@example.com","service_account":"ci"}`, status: 400, field: "group", msg: "not both"},
+	} {
+		c.route, c.path = g, "/api/v1/endpoints/main/grants"
+		if c.code == "" {
+			c.code = api.CodeInvalidField
+		}
+		cases = append(cases, c)
+	}
 	return append(cases,
+		badCase{name: "unknown endpoint", route: g, path: "/api/v1/endpoints/nope/grants", body: `{"user":"a@example.com"}`, status: 404, code: api.CodeNotFound, msg: `"nope"`},
+		badCase{name: "unknown endpoint", route: "DELETE /api/v1/endpoints/{name}/grants/{id}", path: "/api/v1/endpoints/nope/grants/egr_1", status: 404, code: api.CodeNotFound, msg: `"nope"`},
+		badCase{name: "unknown grant", route: "DELETE /api/v1/endpoints/{name}/grants/{id}", path: "/api/v1/endpoints/main/grants/egr_1", status: 404, code: api.CodeNotFound, msg: `"egr_1"`},
 		badCase{name: "unknown endpoint", route: u, path: "/api/v1/endpoints/nope", body: `{"redaction":{"audit":"all"}}`, status: 404, code: api.CodeNotFound, msg: `"nope"`},
 		badCase{name: "unknown endpoint", route: p, path: "/api/v1/endpoints/nope/tools", body: `{"enable":["alpha/echo"]}`, status: 404, code: api.CodeNotFound, msg: `"nope"`},
 		badCase{name: "unknown endpoint", route: "GET /api/v1/endpoints/{name}", path: "/api/v1/endpoints/nope", status: 404, code: api.CodeNotFound, msg: `"nope"`},
 		badCase{name: "unknown endpoint", route: "DELETE /api/v1/endpoints/{name}", path: "/api/v1/endpoints/nope", status: 404, code: api.CodeNotFound, msg: `"nope"`},
+	)
+}
+
+func serviceAccountCases() []badCase {
+	const r = "POST /api/v1/service-accounts"
+	cases := jsonCases(r)
+	for _, c := range []badCase{
+		{name: "name missing", body: `{}`, status: 400, field: "name", msg: "required"},
+		{name: "name wrong type", body: `{"name":1}`, status: 400, field: "name", msg: "string"},
+		{name: "name upper case", body: `{"name":"CI"}`, status: 400, field: "name"},
+		{name: "description too long", body: `{"name":"x","description":"` + strings.Repeat("d", 501) + `"}`, status: 400, field: "description"},
+		{name: "duplicate name", body: `{"name":"ci"}`, status: 409, code: api.CodeConflict, field: "name", msg: `"ci"`},
+	} {
+		c.route = r
+		if c.code == "" {
+			c.code = api.CodeInvalidField
+		}
+		cases = append(cases, c)
+	}
+	const tr = "POST /api/v1/service-accounts/{name}/tokens"
+	for _, c := range jsonCases(tr) {
+		c.path = "/api/v1/service-accounts/ci/tokens"
+		cases = append(cases, c)
+	}
+	for _, c := range []badCase{
+		{name: "endpoint missing", body: `{"expires_in":"720h"}`, status: 400, field: "endpoint", msg: "required"},
+		{name: "unknown endpoint", body: `{"endpoint":"nope","expires_in":"720h"}`, status: 400, field: "endpoint", msg: `"nope"`},
+		{name: "expiry missing", body: `{"endpoint":"main"}`, status: 400, field: "expires_in", msg: "required"},
+		{name: "expiry negative", body: `{"endpoint":"main","expires_in":"-1h"}`, status: 400, field: "expires_in"},
+		{name: "expiry too long", body: `{"endpoint":"main","expires_in":"50000h"}`, status: 400, field: "expires_in"},
+		{name: "name too long", body: `{"endpoint":"main","expires_in":"1h","name":"` + strings.Repeat("n", 101) + `"}`, status: 400, field: "name"},
+	} {
+		c.route, c.path = tr, "/api/v1/service-accounts/ci/tokens"
+		if c.code == "" {
+			c.code = api.CodeInvalidField
+		}
+		cases = append(cases, c)
+	}
+	return append(cases,
+		badCase{name: "unknown service account", route: tr, path: "/api/v1/service-accounts/nope/tokens", body: `{"endpoint":"main","expires_in":"1h"}`, status: 404, code: api.CodeNotFound, msg: `"nope"`},
+		badCase{name: "unknown service account", route: "DELETE /api/v1/service-accounts/{name}/tokens/{id}", path: "/api/v1/service-accounts/nope/tokens/tok_1", status: 404, code: api.CodeNotFound, msg: `"nope"`},
+		badCase{name: "unknown token", route: "DELETE /api/v1/service-accounts/{name}/tokens/{id}", path: "/api/v1/service-accounts/ci/tokens/tok_1", status: 404, code: api.CodeNotFound, msg: `"tok_1"`},
 	)
 }
 
@@ -252,6 +321,7 @@ func TestBadInput(t *testing.T) {
 	cases = append(cases, serverCases(t, f)...)
 	cases = append(cases, endpointCases()...)
 	cases = append(cases, tokenCases(f)...)
+	cases = append(cases, serviceAccountCases()...)
 	cases = append(cases, auditCases()...)
 	cases = append(cases, checkpointCases()...) // audit_integrity_test.go
 	cases = append(cases, exportCases()...)     // audit_export_test.go
@@ -306,7 +376,7 @@ func TestBadInput(t *testing.T) {
 		switch rt.pattern {
 		case "GET /api/v1/openapi.json", "GET /api/v1/me", "GET /api/v1/users", "GET /api/v1/groups",
 			"GET /api/v1/servers", "GET /api/v1/endpoints", "GET /api/v1/tokens",
-			"GET /api/v1/audit/verify", "GET /api/v1/audit/public-key", "GET /api/v1/clients":
+			"GET /api/v1/audit/verify", "GET /api/v1/audit/public-key", "GET /api/v1/clients", "GET /api/v1/service-accounts":
 			continue // no input beyond the token; see TestAuth
 		}
 		if !covered[rt.pattern] {

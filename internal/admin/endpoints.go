@@ -39,6 +39,9 @@ func (a *API) getEndpoint(w http.ResponseWriter, r *http.Request, _ identity.Pri
 	if err != nil {
 		return err
 	}
+	if v.Grants, err = a.endpointGrants(r.Context(), ep); err != nil {
+		return err
+	}
 	writeJSON(w, http.StatusOK, v)
 	return nil
 }

@@ -47,6 +47,13 @@ func (a *API) routes() []route {
 		{"DELETE /api/v1/endpoints/{name}", policy.EndpointsEdit, a.deleteEndpoint},
 		{"PATCH /api/v1/endpoints/{name}", policy.EndpointsEdit, a.updateEndpoint},
 		{"PATCH /api/v1/endpoints/{name}/tools", policy.EndpointsEdit, a.updateTools},
+		{"POST /api/v1/endpoints/{name}/grants", policy.EndpointsEdit, a.grantEndpoint},
+		{"DELETE /api/v1/endpoints/{name}/grants/{id}", policy.EndpointsEdit, a.revokeEndpointGrant},
+
+		{"GET /api/v1/service-accounts", policy.ServiceAccountsRead, a.listServiceAccounts},
+		{"POST /api/v1/service-accounts", policy.ServiceAccountsEdit, a.createServiceAccount},
+		{"POST /api/v1/service-accounts/{name}/tokens", policy.ServiceAccountsEdit, a.createServiceAccountToken},
+		{"DELETE /api/v1/service-accounts/{name}/tokens/{id}", policy.ServiceAccountsEdit, a.revokeServiceAccountToken},
 
 		{"GET /api/v1/tokens", policy.TokensOwn, a.listTokens},
 		{"POST /api/v1/tokens", policy.TokensOwn, a.createToken},

@@ -108,8 +108,10 @@ type Endpoint struct {
 	Unprefixed  bool           `json:"unprefixed,omitempty"`
 	Redaction   Redaction      `json:"redaction"`
 	Tools       []EndpointTool `json:"tools"`
-	CreatedAt   time.Time      `json:"created_at"`
-	UpdatedAt   time.Time      `json:"updated_at"`
+	// Grants are listed by GET /api/v1/endpoints/{name} only; none is absent.
+	Grants    []EndpointGrant `json:"grants,omitempty"`
+	CreatedAt time.Time       `json:"created_at"`
+	UpdatedAt time.Time       `json:"updated_at"`
 }
 
 // Tool states on an endpoint.
@@ -243,4 +245,48 @@ type AuditList struct {
 // List wraps a collection.
 type List[T any] struct {
 	Items []T `json:"items"`
+}
+
+// GrantEndpointRequest is the body of POST /api/v1/endpoints/{name}/grants:
+// exactly one of User (an email), Group and ServiceAccount (names).
+type GrantEndpointRequest struct {
+	User           string `json:"user,omitempty"`
+	Group          string `json:"group,omitempty"`
+	ServiceAccount string `json:"service_account,omitempty"`
+}
+
+// EndpointGrant lets a user or the members of a group connect to an
+// endpoint.
+type EndpointGrant struct {
+	ID            string    `json:"id"`
+	Endpoint      string    `json:"endpoint"`
+	PrincipalType string    `json:"principal_type"` // user, group or service_account
+	PrincipalID   string    `json:"principal_id"`
+	Principal     string    `json:"principal"` // the user's email, or the group's or service account's name
+	CreatedAt     time.Time `json:"created_at"`
+}
+
+// ServiceAccount is a non-human principal for a headless agent or CI,
+// with its API tokens (never their secrets).
+type ServiceAccount struct {
+	ID          string    `json:"id"`
+	Name        string    `json:"name"`
+	Description string    `json:"description,omitempty"`
+	CreatedAt   time.Time `json:"created_at"`
+	Tokens      []Token   `json:"tokens"`
+}
+
+// CreateServiceAccountRequest is the body of POST /api/v1/service-accounts.
+type CreateServiceAccountRequest struct {
+	Name        string `json:"name"`
+	Description string `json:"description,omitempty"`
+}
+
+// CreateServiceAccountTokenRequest is the body of POST
+// /api/v1/service-accounts/{name}/tokens. Endpoint is required: a service
+// account token works on that endpoint only.
+type CreateServiceAccountTokenRequest struct {
+	Name      string `json:"name,omitempty"` // defaults to the endpoint's name
+	Endpoint  string `json:"endpoint"`
+	ExpiresIn string `json:"expires_in"` // Go duration, e.g. 720h
 }

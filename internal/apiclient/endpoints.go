@@ -59,3 +59,18 @@ func (c *Client) UpdateEndpoint(ctx context.Context, name string, req api.Update
 	}
 	return &out, nil
 }
+
+// GrantEndpoint lets a user or the members of a group connect to an
+// endpoint.
+func (c *Client) GrantEndpoint(ctx context.Context, name string, req api.GrantEndpointRequest) (*api.EndpointGrant, error) {
+	var out api.EndpointGrant
+	if err := c.do(ctx, http.MethodPost, "/api/v1/endpoints/"+seg(name)+"/grants", nil, req, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// RevokeEndpointGrant removes grant id of an endpoint.
+func (c *Client) RevokeEndpointGrant(ctx context.Context, name, id string) error {
+	return c.do(ctx, http.MethodDelete, "/api/v1/endpoints/"+seg(name)+"/grants/"+seg(id), nil, nil, nil)
+}

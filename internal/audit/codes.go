@@ -2,21 +2,26 @@ package audit
 
 // Event codes. They are stable: never reuse or rename one.
 const (
-	CodeInitialize     = "mcp.initialize"
-	CodeToolsList      = "mcp.tools.list"
-	CodeToolCallStart  = "mcp.tool.call.started"
-	CodeToolCall       = "mcp.tool.call"
-	CodeToolDenied     = "mcp.tool.denied"
-	CodeMCPRequest     = "mcp.request" // any other MCP method
-	CodeServerCreated  = "admin.server.created"
-	CodeServerDeleted  = "admin.server.deleted"
-	CodeServerSynced   = "admin.server.synced"
-	CodeEndpointCreate = "admin.endpoint.created"
-	CodeEndpointUpdate = "admin.endpoint.updated"
-	CodeEndpointDelete = "admin.endpoint.deleted"
-	CodeTokenCreated   = "admin.token.created"
-	CodeTokenRevoked   = "admin.token.revoked"
-	CodeUserCreated    = "admin.user.created"
+	CodeInitialize            = "mcp.initialize"
+	CodeToolsList             = "mcp.tools.list"
+	CodeToolCallStart         = "mcp.tool.call.started"
+	CodeToolCall              = "mcp.tool.call"
+	CodeToolDenied            = "mcp.tool.denied"
+	CodeMCPRequest            = "mcp.request" // any other MCP method
+	CodeServerCreated         = "admin.server.created"
+	CodeServerDeleted         = "admin.server.deleted"
+	CodeServerSynced          = "admin.server.synced"
+	CodeEndpointCreate        = "admin.endpoint.created"
+	CodeEndpointUpdate        = "admin.endpoint.updated"
+	CodeEndpointDelete        = "admin.endpoint.deleted"
+	CodeEndpointGrant         = "admin.endpoint.granted"
+	CodeEndpointRevoke        = "admin.endpoint.grant_revoked"
+	CodeServiceAccountCreated = "admin.service_account.created"
+	CodeSATokenCreated        = "admin.service_account.token_created"
+	CodeSATokenRevoked        = "admin.service_account.token_revoked"
+	CodeTokenCreated          = "admin.token.created"
+	CodeTokenRevoked          = "admin.token.revoked"
+	CodeUserCreated           = "admin.user.created"
 	// CodeAuditRetention records what a retention run deleted.
 	CodeAuditRetention = "admin.audit.retention"
 	// CodeAuditExported records who exported the trail, in which format
@@ -72,7 +77,8 @@ const (
 var Codes = []string{
 	CodeInitialize, CodeToolsList, CodeToolCallStart, CodeToolCall, CodeToolDenied,
 	CodeMCPRequest, CodeServerCreated, CodeServerDeleted, CodeServerSynced,
-	CodeEndpointCreate, CodeEndpointUpdate, CodeEndpointDelete,
+	CodeEndpointCreate, CodeEndpointUpdate, CodeEndpointDelete, CodeEndpointGrant, CodeEndpointRevoke,
+	CodeServiceAccountCreated, CodeSATokenCreated, CodeSATokenRevoked,
 	CodeTokenCreated, CodeTokenRevoked, CodeUserCreated,
 	CodeAuditRetention, CodeAuditExported,
 	CodeLoginOK, CodeLoginFailed, CodeLogout, CodeCSRFFailed, CodeRedirectRefused,

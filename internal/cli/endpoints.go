@@ -20,7 +20,7 @@ func endpointCmd() *command {
 			"switchboard endpoint tools enable dev github/search_issues",
 		subs: []*command{
 			endpointCreateCmd(), endpointListCmd(), endpointShowCmd(), endpointUpdateCmd(), endpointRemoveCmd(),
-			endpointToolsCmd(),
+			endpointToolsCmd(), endpointGrantCmd(), endpointRevokeCmd(),
 		},
 	}
 }
@@ -185,6 +185,16 @@ func printEndpoint(w io.Writer, ep *api.Endpoint) error {
 		"Created", fmtTime(ep.CreatedAt), "Updated", fmtTime(ep.UpdatedAt),
 	); err != nil {
 		return err
+	}
+	if len(ep.Grants) > 0 {
+		fmt.Fprintln(w)
+		t := newTable(w, "GRANTED TO", "TYPE", "GRANT")
+		for _, g := range ep.Grants {
+			t.row(g.Principal, g.PrincipalType, g.ID)
+		}
+		if err := t.flush(); err != nil {
+			return err
+		}
 	}
 	fmt.Fprintln(w)
 	if len(ep.Tools) == 0 {

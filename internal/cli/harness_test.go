@@ -94,6 +94,10 @@ var (
 	}
 	fakeEndpoint = api.Endpoint{
 		ID: "ep_1", Name: "dev", URL: "http://127.0.0.1:8080/mcp/dev", Servers: []string{"github"},
+		Grants: []api.EndpointGrant{
+			{ID: "egr_1", Endpoint: "dev", PrincipalType: "group", PrincipalID: "grp_1", Principal: "engineering"},
+			{ID: "egr_2", Endpoint: "dev", PrincipalType: "user", PrincipalID: "usr_1", Principal: "amy@example.com"},
+		},
 		Tools: []api.EndpointTool{
 			{Server: "github", Tool: "search_issues", ExposedName: "github__search_issues", State: api.ToolEnabled},
 			{Server: "github", Tool: "delete_repo", ExposedName: "github__delete_repo", State: api.ToolDisabled},
@@ -137,6 +141,26 @@ func (f *fakeAPI) routes(mux *http.ServeMux) {
 		reply(w, 200, fakeEndpoint)
 	})
 	mux.HandleFunc("DELETE /api/v1/endpoints/{name}", noContent)
+	mux.HandleFunc("POST /api/v1/endpoints/{name}/grants", func(w http.ResponseWriter, r *http.Request) {
+		reply(w, 201, api.EndpointGrant{ID: "egr_new", Endpoint: r.PathValue("name"), PrincipalType: "user", Principal: "amy@example.com"})
+	})
+	mux.HandleFunc("DELETE /api/v1/endpoints/{name}/grants/{id}", noContent)
+	mux.HandleFunc("GET /api/v1/service-accounts", func(w http.ResponseWriter, r *http.Request) {
+		reply(w, 200, api.List[api.ServiceAccount]{Items: []api.ServiceAccount{{ID: "sa_1", Name: "ci", Description: "GitHub Actions",
+			Tokens: []api.Token{{ID: "tok_1", Endpoint: "dev"}, {ID: "tok_2", Endpoint: "old", RevokedAt: &testNow}}}}})
+	})
+	mux.HandleFunc("POST /api/v1/service-accounts", func(w http.ResponseWriter, r *http.Request) {
+		var req api.CreateServiceAccountRequest
+		_ = json.NewDecoder(r.Body).Decode(&req)
+		reply(w, 201, api.ServiceAccount{ID: "sa_new", Name: req.Name, Description: req.Description, Tokens: []api.Token{}})
+	})
+	mux.HandleFunc("DELETE /api/v1/service-accounts/{name}/tokens/{id}", noContent)
+	mux.HandleFunc("POST /api/v1/service-accounts/{name}/tokens", func(w http.ResponseWriter, r *http.Request) {
+		var req api.CreateServiceAccountTokenRequest
+		_ = json.NewDecoder(r.Body).Decode(&req)
+		exp := testNow.Add(720 * time.Hour)
+		reply(w, 201, api.CreateTokenResponse{Token: api.Token{ID: "tok_sa", Name: req.Endpoint, Endpoint: req.Endpoint, ExpiresAt: &exp}, Value: "sbt_sa_SECRET"})
+	})
 	mux.HandleFunc("PATCH /api/v1/endpoints/{name}/tools", func(w http.ResponseWriter, r *http.Request) {
 		reply(w, 200, fakeEndpoint)
 	})

@@ -112,7 +112,7 @@ func newRoot() *command {
 			"switchboard endpoint tools enable dev github/search_issues",
 		subs: []*command{
 			serveCmd(), migrateCmd(), adminCmd(), configCmd(),
-			serverCmd(), endpointCmd(), tokenCmd(), userCmd(), groupCmd(), grantCmd(), whoamiCmd(), auditCmd(),
+			serverCmd(), endpointCmd(), tokenCmd(), userCmd(), groupCmd(), serviceAccountCmd(), grantCmd(), whoamiCmd(), auditCmd(),
 			loginCmd(), logoutCmd(), clientCmd(),
 			versionCmd(),
 		},

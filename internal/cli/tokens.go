@@ -22,6 +22,7 @@ func tokenCmd() *command {
 
 type tokenCreateOpts struct {
 	name, expires, endpoint string
+	serviceAccount          string
 	json                    bool
 }
 
@@ -34,12 +35,14 @@ func tokenCreateCmd() *command {
 			"warning go to stderr. It is shown only this once: the server keeps only a hash.",
 		example: "switchboard token create --name laptop\n" +
 			"switchboard token create --name ci --expires 30d --endpoint dev\n" +
-			"export SWITCHBOARD_TOKEN=$(switchboard token create --name scripts --expires 8h)",
+			"export SWITCHBOARD_TOKEN=$(switchboard token create --name scripts --expires 8h)\n" +
+			"switchboard token create --service-account ci --endpoint dev --expires 720h",
 		setup: func(fs *flag.FlagSet) action {
 			o := &tokenCreateOpts{}
 			fs.StringVar(&o.name, "name", "", "a `NAME` that says where the token is used (required)")
 			fs.StringVar(&o.expires, "expires", "", "lifetime as a `DURATION` such as 720h or 30d (default: never expires)")
 			fs.StringVar(&o.endpoint, "endpoint", "", "only let the token reach MCP `ENDPOINT`")
+			fs.StringVar(&o.serviceAccount, "service-account", "", "issue the token to service account `SA` instead of you (needs --endpoint and --expires)")
 			fs.BoolVar(&o.json, "json", false, "print the API's JSON answer, value included")
 			return o.run
 		},
@@ -49,6 +52,9 @@ func tokenCreateCmd() *command {
 func (o *tokenCreateOpts) run(ctx context.Context, s *session, args []string) error {
 	if err := noArgs(args); err != nil {
 		return err
+	}
+	if o.serviceAccount != "" {
+		return o.createServiceAccountToken(ctx, s)
 	}
 	if o.name == "" {
 		return usageErrorf("missing --name NAME")
@@ -132,9 +138,11 @@ func tokenRevokeCmd() *command {
 		name:    "revoke",
 		aliases: []string{"rm", "remove"},
 		summary: "Revoke an API token at once",
-		args:    "ID",
-		example: "switchboard token list\nswitchboard token revoke tok_01J9Z…",
+		args:    "ID [--service-account SA]",
+		example: "switchboard token list\nswitchboard token revoke tok_01J9Z…\n" +
+			"switchboard token revoke --service-account ci tok_01J9Z…",
 		setup: func(fs *flag.FlagSet) action {
+			sa := fs.String("service-account", "", "revoke a token of service account `SA` (see `switchboard service-account list --json`)")
 			return func(ctx context.Context, s *session, args []string) error {
 				id, err := oneArg(args, "ID")
 				if err != nil {
@@ -144,7 +152,12 @@ func tokenRevokeCmd() *command {
 				if err != nil {
 					return err
 				}
-				if err := c.RevokeToken(ctx, id); err != nil {
+				if *sa != "" {
+					err = c.RevokeServiceAccountToken(ctx, *sa, id)
+				} else {
+					err = c.RevokeToken(ctx, id)
+				}
+				if err != nil {
 					return err
 				}
 				fmt.Fprintf(s.io.Out, "Revoked token %s.\n", id)

@@ -82,6 +82,7 @@ type env struct {
 	token  string
 	user   store.User
 	now    time.Time
+	skew   atomic.Int64 // nanoseconds the token verifier's clock runs ahead
 }
 
 func newEnv(t testing.TB) *env {
@@ -107,7 +108,7 @@ func newEnv(t testing.TB) *env {
 	e := &env{st: st, dbPath: dbPath, vault: v, audit: w, now: time.Now().UTC()}
 	e.pool = upstream.NewPool(upstream.Config{Store: st, Vault: v})
 	t.Cleanup(e.pool.Close)
-	ver := identity.NewVerifier(st, nil, nil, 0)
+	ver := identity.NewVerifier(st, nil, func() time.Time { return time.Now().Add(time.Duration(e.skew.Load())) }, 0)
 	e.gw, err = New(Config{Store: st, Pool: e.pool, Audit: w, Verifier: ver, CallTimeout: 5 * time.Second})
 	if err != nil {
 		t.Fatal(err)
@@ -191,13 +192,18 @@ func (b bearer) RoundTrip(r *http.Request) (*http.Response, error) {
 // connect opens a go-sdk client session to /mcp/{endpoint}.
 func (e *env) connect(t testing.TB, endpoint string) *mcp.ClientSession {
 	t.Helper()
-	hc := &http.Client{Transport: bearer{e.token, http.DefaultTransport}}
-	c := mcp.NewClient(&mcp.Implementation{Name: "test-client", Version: "9.9"}, nil)
-	cs, err := c.Connect(context.Background(), &mcp.StreamableClientTransport{Endpoint: e.srv.URL + "/mcp/" + endpoint, HTTPClient: hc},
-		&mcp.ClientSessionOptions{ProtocolVersion: "2025-11-25"})
+	cs, err := e.connectAs(e.token, endpoint)
 	if err != nil {
 		t.Fatalf("connect: %v", err)
 	}
 	t.Cleanup(func() { cs.Close() })
 	return cs
+}
+
+// connectAs opens a go-sdk client session to /mcp/{endpoint} with token.
+func (e *env) connectAs(token, endpoint string) (*mcp.ClientSession, error) {
+	hc := &http.Client{Transport: bearer{token, http.DefaultTransport}}
+	c := mcp.NewClient(&mcp.Implementation{Name: "test-client", Version: "9.9"}, nil)
+	return c.Connect(context.Background(), &mcp.StreamableClientTransport{Endpoint: e.srv.URL + "/mcp/" + endpoint, HTTPClient: hc},
+		&mcp.ClientSessionOptions{ProtocolVersion: "2025-11-25"})
 }

@@ -157,6 +157,9 @@ func (v *AccessVerifier) lookup(ctx context.Context, hash []byte, now time.Time)
 	if reason := refusal(t, g, u, hash, now); reason != "" {
 		return Principal{}, &TokenRejection{Reason: reason, Principal: p}
 	}
+	if err := ResolveAccess(ctx, v.st, &p); err != nil {
+		return Principal{}, fmt.Errorf("look up token owner's access: %w", err)
+	}
 	return p, nil
 }
 

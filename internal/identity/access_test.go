@@ -3,6 +3,7 @@ package identity
 import (
 	"context"
 	"errors"
+	"reflect"
 	"testing"
 	"time"
 
@@ -77,7 +78,7 @@ func TestAccessVerifier(t *testing.T) {
 	}
 	want := Principal{Type: "user", ID: e.user.ID, Email: e.user.Email, Role: e.user.Role, TokenID: e.grant.ID,
 		EndpointID: e.grant.EndpointID, ExpiresAt: e.clock.Now().Add(time.Hour)}
-	if p != want {
+	if !reflect.DeepEqual(p, want) {
 		t.Errorf("principal = %+v\nwant %+v", p, want)
 	}
 	for name, text := range map[string]string{

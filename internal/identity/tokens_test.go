@@ -121,3 +121,105 @@ func BenchmarkVerifyCached(b *testing.B) {
 		}
 	}
 }
+
+// TestVerifyResolvesGrants checks that a principal carries its groups and
+// granted endpoints, and that a grant's removal takes effect once the
+// cache entry ends, with no sleeps.
+func TestVerifyResolvesGrants(t *testing.T) {
+	st := newStore(t)
+	ctx := t.Context()
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	clock := now
+	u := store.User{ID: NewID("usr"), Email: "m@example.com", Role: store.RoleMember, CreatedAt: now, UpdatedAt: now}
+	if err := st.CreateUser(ctx, u); err != nil {
+		t.Fatal(err)
+	}
+	g := store.Group{ID: NewID("grp"), Name: "devs", Source: store.GroupSourceLocal, CreatedAt: now}
+	ep := store.Endpoint{ID: NewID("ep"), Name: "dev", CreatedAt: now, UpdatedAt: now}
+	if err := st.CreateGroup(ctx, g); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.AddMembership(ctx, store.Membership{GroupID: g.ID, UserID: u.ID, Source: store.GroupSourceLocal, CreatedAt: now}); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.CreateEndpoint(ctx, ep); err != nil {
+		t.Fatal(err)
+	}
+	text, hash := NewToken()
+	if err := st.CreateAPIToken(ctx, store.APIToken{ID: NewID("tok"), Name: "t", UserID: u.ID, Hash: hash, Prefix: text[:8], CreatedAt: now}); err != nil {
+		t.Fatal(err)
+	}
+	v := NewVerifier(st, nil, func() time.Time { return clock }, time.Hour) // capped
+	verify := func() Principal {
+		t.Helper()
+		p, err := v.Verify(ctx, text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	if p := verify(); len(p.Groups) != 1 || p.Groups[0] != g.ID || len(p.Endpoints) != 0 {
+		t.Fatalf("before grant: groups %v endpoints %v", p.Groups, p.Endpoints)
+	}
+	grant := store.EndpointGrant{ID: NewID("egr"), EndpointID: ep.ID, PrincipalType: store.GrantGroup, PrincipalID: g.ID, CreatedAt: now}
+	if err := st.AddEndpointGrant(ctx, grant); err != nil {
+		t.Fatal(err)
+	}
+	clock = clock.Add(MaxTokenCacheTTL)
+	if p := verify(); len(p.Endpoints) != 1 || p.Endpoints[0] != ep.ID {
+		t.Fatalf("after grant: endpoints %v", p.Endpoints)
+	}
+	if err := st.RemoveEndpointGrant(ctx, ep.ID, grant.ID); err != nil {
+		t.Fatal(err)
+	}
+	clock = clock.Add(MaxTokenCacheTTL - time.Nanosecond)
+	if p := verify(); len(p.Endpoints) != 1 {
+		t.Fatalf("within the cache TTL: endpoints %v", p.Endpoints)
+	}
+	clock = clock.Add(time.Nanosecond)
+	if p := verify(); len(p.Endpoints) != 0 {
+		t.Fatalf("after revoke and TTL: endpoints %v", p.Endpoints)
+	}
+}
+
+func TestVerifyServiceAccountToken(t *testing.T) {
+	st := newStore(t)
+	ctx := t.Context()
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	clock := now
+	sa := store.ServiceAccount{ID: NewID("sa"), Name: "ci", CreatedAt: now}
+	ep := store.Endpoint{ID: NewID("ep"), Name: "dev", CreatedAt: now, UpdatedAt: now}
+	text, hash := NewServiceAccountToken()
+	tok := store.ServiceAccountToken{ID: NewID("tok"), Name: "t", ServiceAccountID: sa.ID, Hash: hash, Prefix: text[:11],
+		EndpointID: ep.ID, CreatedAt: now, ExpiresAt: now.Add(time.Hour)}
+	for _, err := range []error{st.CreateServiceAccount(ctx, sa), st.CreateEndpoint(ctx, ep), st.CreateServiceAccountToken(ctx, tok),
+		st.AddEndpointGrant(ctx, store.EndpointGrant{ID: NewID("egr"), EndpointID: ep.ID, PrincipalType: store.GrantServiceAccount, PrincipalID: sa.ID, CreatedAt: now})} {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !strings.HasPrefix(text, TokenPrefix) {
+		t.Fatalf("token %q does not start with %q", text, TokenPrefix)
+	}
+	v := NewVerifier(st, nil, func() time.Time { return clock }, 0)
+	p, err := v.Verify(ctx, text)
+	if err != nil || p.Type != PrincipalServiceAccount || p.ID != sa.ID || p.Role != "" || p.EndpointID != ep.ID ||
+		len(p.Endpoints) != 1 || p.Endpoints[0] != ep.ID {
+		t.Fatalf("Verify = %+v, %v", p, err)
+	}
+	clock = now.Add(time.Hour)
+	if _, err := v.Verify(ctx, text); !errors.Is(err, ErrInvalidToken) {
+		t.Errorf("expired: %v", err)
+	}
+	clock = now.Add(time.Minute)
+	if err := st.RevokeServiceAccountToken(ctx, tok.ID, clock); err != nil {
+		t.Fatal(err)
+	}
+	v.Forget()
+	if _, err := v.Verify(ctx, text); !errors.Is(err, ErrInvalidToken) {
+		t.Errorf("revoked: %v", err)
+	}
+	if _, err := v.Verify(ctx, ServiceAccountTokenPrefix+"NOPE"); !errors.Is(err, ErrInvalidToken) {
+		t.Errorf("unknown: %v", err)
+	}
+}

@@ -90,8 +90,8 @@ func redirectHost(uri string) string {
 
 // Approve records user u's consent to req for the access duration days
 // (one of the offered choices) and returns where to send the browser: the
-// client's redirect URI with a fresh authorization code. A user whose role
-// may not use the endpoint gets access_denied instead.
+// client's redirect URI with a fresh authorization code. A user without
+// a role or grant that gives access to the endpoint gets access_denied.
 func (s *Server) Approve(ctx context.Context, r *http.Request, u store.User, req *AuthRequest, days string) (string, error) {
 	ttl, err := s.duration(days)
 	if err != nil {
@@ -100,8 +100,11 @@ func (s *Server) Approve(ctx context.Context, r *http.Request, u store.User, req
 	ev := event{user: u, clientID: req.Client.ID, endpoint: req.Endpoint.Name,
 		detail: map[string]any{"days": int(ttl / day), "redirect_uri": req.RedirectURI}}
 	p := identity.Principal{Type: "user", ID: u.ID, Email: u.Email, Role: u.Role}
+	if err := identity.ResolveAccess(ctx, s.cfg.Store, &p); err != nil {
+		return "", fmt.Errorf("resolve access: %w", err)
+	}
 	if policy.Authorize(p, policy.EndpointConnect, req.Endpoint.ID) != nil {
-		ev.code, ev.err = audit.CodeConsentDenied, "role may not use the endpoint"
+		ev.code, ev.err = audit.CodeConsentDenied, "no grant or role gives access to the endpoint"
 		if err := s.record(ctx, r, ev); err != nil {
 			return "", err
 		}

@@ -52,7 +52,8 @@ func newEnv(t *testing.T) *env {
 	srv := store.Server{ID: identity.NewID("srv"), Name: "gh", URL: "https://gh.example/mcp", Transport: store.TransportStreamableHTTP,
 		AuthMethod: store.AuthNone, CredentialMode: store.ModePersonal, CreatedAt: e.now, UpdatedAt: e.now}
 	e.ep = store.Endpoint{ID: identity.NewID("ep"), Name: "dev", ServerIDs: []string{srv.ID}, CreatedAt: e.now, UpdatedAt: e.now}
-	for _, err := range []error{st.CreateUser(ctx, e.user), st.CreateServer(ctx, srv, nil), st.CreateEndpoint(ctx, e.ep)} {
+	grant := store.EndpointGrant{ID: identity.NewID("egr"), EndpointID: e.ep.ID, PrincipalType: store.GrantUser, PrincipalID: e.user.ID, CreatedAt: e.now}
+	for _, err := range []error{st.CreateUser(ctx, e.user), st.CreateServer(ctx, srv, nil), st.CreateEndpoint(ctx, e.ep), st.AddEndpointGrant(ctx, grant)} {
 		if err != nil {
 			t.Fatal(err)
 		}

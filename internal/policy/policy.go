@@ -3,6 +3,7 @@ package policy
 import (
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/switchboard-mcp/switchboard/internal/identity"
 	"github.com/switchboard-mcp/switchboard/internal/store"
@@ -13,19 +14,21 @@ type Action string
 
 // Actions. Public must be written out by a route that needs no principal.
 const (
-	Public          Action = "public"
-	Authenticated   Action = "authenticated" // any signed-in principal
-	ServersRead     Action = "servers.read"
-	ServersEdit     Action = "servers.edit"
-	EndpointsRead   Action = "endpoints.read"
-	EndpointsEdit   Action = "endpoints.edit"
-	EndpointConnect Action = "endpoints.connect"
-	AuditRead       Action = "audit.read"
-	UsersRead       Action = "users.read"
-	UsersEdit       Action = "users.edit"
-	TokensOwn       Action = "tokens.own" // manage one's own tokens
-	ClientsRead     Action = "clients.read"
-	ClientsEdit     Action = "clients.edit" // pre-register and remove OAuth clients
+	Public              Action = "public"
+	Authenticated       Action = "authenticated" // any signed-in principal
+	ServersRead         Action = "servers.read"
+	ServersEdit         Action = "servers.edit"
+	EndpointsRead       Action = "endpoints.read"
+	EndpointsEdit       Action = "endpoints.edit"
+	EndpointConnect     Action = "endpoints.connect"
+	AuditRead           Action = "audit.read"
+	UsersRead           Action = "users.read"
+	UsersEdit           Action = "users.edit"
+	TokensOwn           Action = "tokens.own" // manage one's own tokens
+	ClientsRead         Action = "clients.read"
+	ClientsEdit         Action = "clients.edit" // pre-register and remove OAuth clients
+	ServiceAccountsRead Action = "service-accounts.read"
+	ServiceAccountsEdit Action = "service-accounts.edit" // create accounts, issue and revoke their tokens
 )
 
 // ErrDenied is returned for every refused decision.
@@ -36,23 +39,31 @@ var roles = map[string]map[Action]bool{
 		Authenticated: true, ServersRead: true, ServersEdit: true, EndpointsRead: true,
 		EndpointsEdit: true, EndpointConnect: true, AuditRead: true, UsersRead: true,
 		UsersEdit: true, TokensOwn: true, ClientsRead: true, ClientsEdit: true,
+		ServiceAccountsRead: true, ServiceAccountsEdit: true,
 	},
 	store.RoleEditor: {
 		Authenticated: true, ServersRead: true, ServersEdit: true, EndpointsRead: true,
 		EndpointsEdit: true, EndpointConnect: true, TokensOwn: true,
 	},
 	store.RoleAuditor: {Authenticated: true, AuditRead: true, TokensOwn: true},
-	store.RoleMember:  {Authenticated: true, EndpointConnect: true, TokensOwn: true},
+	// A member connects only to the endpoints granted to them or to one
+	// of their groups (see Authorize), not through the role.
+	store.RoleMember: {Authenticated: true, TokensOwn: true},
 }
 
 // Authorize decides whether p may perform action on resource (an ID or
-// name, "" for collections). A token bound to an endpoint can connect to
-// that endpoint only.
+// name, "" for collections; for EndpointConnect the endpoint ID). Connect
+// is allowed by a role that has it or by a grant of the endpoint to p or
+// to one of p's groups, as resolved into p.Endpoints. A service account
+// has no role: it connects only with a grant and a token bound to the
+// endpoint. A token bound to an endpoint can connect to that endpoint only.
 func Authorize(p identity.Principal, action Action, resource string) error {
 	if action == Public {
 		return nil
 	}
-	if !roles[p.Role][action] {
+	known := roles[p.Role] != nil || (p.Type == identity.PrincipalServiceAccount && p.EndpointID != "")
+	granted := action == EndpointConnect && known && resource != "" && slices.Contains(p.Endpoints, resource)
+	if !roles[p.Role][action] && !granted {
 		return fmt.Errorf("%w: %s", ErrDenied, action)
 	}
 	if action == EndpointConnect && p.EndpointID != "" && p.EndpointID != resource {

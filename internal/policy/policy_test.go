@@ -21,7 +21,21 @@ func TestAuthorize(t *testing.T) {
 		{"editor cannot read audit", identity.Principal{Role: store.RoleEditor}, AuditRead, "", false},
 		{"auditor reads audit", identity.Principal{Role: store.RoleAuditor}, AuditRead, "", true},
 		{"auditor cannot edit servers", identity.Principal{Role: store.RoleAuditor}, ServersEdit, "", false},
-		{"member connects", identity.Principal{Role: store.RoleMember}, EndpointConnect, "ep_1", true},
+		{"member without grant", identity.Principal{Role: store.RoleMember}, EndpointConnect, "ep_1", false},
+		{"member with grant", identity.Principal{Role: store.RoleMember, Endpoints: []string{"ep_0", "ep_1"}}, EndpointConnect, "ep_1", true},
+		{"member with another grant", identity.Principal{Role: store.RoleMember, Endpoints: []string{"ep_2"}}, EndpointConnect, "ep_1", false},
+		{"grant does not give edit", identity.Principal{Role: store.RoleMember, Endpoints: []string{"ep_1"}}, EndpointsEdit, "ep_1", false},
+		{"grant to empty resource", identity.Principal{Role: store.RoleMember, Endpoints: []string{""}}, EndpointConnect, "", false},
+		{"grant without role", identity.Principal{Endpoints: []string{"ep_1"}}, EndpointConnect, "ep_1", false},
+		{"auditor with grant", identity.Principal{Role: store.RoleAuditor, Endpoints: []string{"ep_1"}}, EndpointConnect, "ep_1", true},
+		{"editor without grant", identity.Principal{Role: store.RoleEditor}, EndpointConnect, "ep_1", true},
+		{"service account with grant and scoped token", identity.Principal{Type: "service_account", Endpoints: []string{"ep_1"}, EndpointID: "ep_1"}, EndpointConnect, "ep_1", true},
+		{"service account token scoped elsewhere", identity.Principal{Type: "service_account", Endpoints: []string{"ep_1", "ep_2"}, EndpointID: "ep_2"}, EndpointConnect, "ep_1", false},
+		{"service account without grant", identity.Principal{Type: "service_account", Endpoints: []string{"ep_2"}, EndpointID: "ep_1"}, EndpointConnect, "ep_1", false},
+		{"service account with unscoped token", identity.Principal{Type: "service_account", Endpoints: []string{"ep_1"}}, EndpointConnect, "ep_1", false},
+		{"service account reads nothing", identity.Principal{Type: "service_account", Endpoints: []string{"ep_1"}, EndpointID: "ep_1"}, Authenticated, "", false},
+		{"service account with a role string", identity.Principal{Type: "service_account", Role: store.RoleAdmin, EndpointID: "ep_1"}, EndpointConnect, "ep_2", false},
+		{"member with grant, token bound elsewhere", identity.Principal{Role: store.RoleMember, Endpoints: []string{"ep_1"}, EndpointID: "ep_2"}, EndpointConnect, "ep_1", false},
 		{"member cannot edit", identity.Principal{Role: store.RoleMember}, EndpointsEdit, "", false},
 		{"unknown role denied", identity.Principal{Role: "root"}, ServersRead, "", false},
 		{"no role denied", identity.Principal{}, Authenticated, "", false},
@@ -44,7 +58,7 @@ func TestAuthorize(t *testing.T) {
 }
 
 func BenchmarkAuthorize(b *testing.B) {
-	p := identity.Principal{Role: store.RoleMember}
+	p := identity.Principal{Role: store.RoleMember, Endpoints: []string{"ep_0", "ep_1"}}
 	for b.Loop() {
 		_ = Authorize(p, EndpointConnect, "ep_1")
 	}

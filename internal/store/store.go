@@ -25,6 +25,8 @@ type Store interface {
 	OAuthClients
 	OAuthGrants
 	Groups
+	EndpointGrants
+	ServiceAccounts
 }
 
 // Users stores humans.
