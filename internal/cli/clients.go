@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/switchboard-mcp/switchboard/internal/api"
+	"github.com/switchboard-mcp/switchboard/internal/apiclient"
 )
 
 func clientCmd() *command {
@@ -82,32 +83,9 @@ func (o *clientCreateOpts) run(ctx context.Context, s *session, args []string) e
 }
 
 func clientListCmd() *command {
-	return &command{
-		name:    "list",
-		aliases: []string{"ls"},
-		summary: "List OAuth clients (never their secrets)",
-		example: "switchboard client list\nswitchboard client list --json",
-		setup: func(fs *flag.FlagSet) action {
-			asJSON := fs.Bool("json", false, "print the API's JSON")
-			return func(ctx context.Context, s *session, args []string) error {
-				if err := noArgs(args); err != nil {
-					return err
-				}
-				c, err := s.client()
-				if err != nil {
-					return err
-				}
-				cs, err := c.ListClients(ctx)
-				if err != nil {
-					return err
-				}
-				if *asJSON {
-					return printJSON(s.io.Out, api.List[api.Client]{Items: orEmpty(cs)})
-				}
-				return printClients(s.io.Out, cs)
-			}
-		},
-	}
+	return listCmd("List OAuth clients (never their secrets)",
+		"switchboard client list\nswitchboard client list --json",
+		(*apiclient.Client).ListClients, printClients)
 }
 
 func printClients(w io.Writer, cs []api.Client) error {
