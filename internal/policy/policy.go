@@ -29,6 +29,8 @@ const (
 	ClientsEdit         Action = "clients.edit" // pre-register and remove OAuth clients
 	ServiceAccountsRead Action = "service-accounts.read"
 	ServiceAccountsEdit Action = "service-accounts.edit" // create accounts, issue and revoke their tokens
+	ConnectionsOwn      Action = "connections.own"       // see, add and remove one's own upstream connections
+	SettingsEdit        Action = "settings.edit"         // instance settings, e.g. vault rotation
 )
 
 // ErrDenied is returned for every refused decision.
@@ -39,16 +41,16 @@ var roles = map[string]map[Action]bool{
 		Authenticated: true, ServersRead: true, ServersEdit: true, EndpointsRead: true,
 		EndpointsEdit: true, EndpointConnect: true, AuditRead: true, UsersRead: true,
 		UsersEdit: true, TokensOwn: true, ClientsRead: true, ClientsEdit: true,
-		ServiceAccountsRead: true, ServiceAccountsEdit: true,
+		ServiceAccountsRead: true, ServiceAccountsEdit: true, ConnectionsOwn: true, SettingsEdit: true,
 	},
 	store.RoleEditor: {
 		Authenticated: true, ServersRead: true, ServersEdit: true, EndpointsRead: true,
-		EndpointsEdit: true, EndpointConnect: true, TokensOwn: true,
+		EndpointsEdit: true, EndpointConnect: true, TokensOwn: true, ConnectionsOwn: true,
 	},
-	store.RoleAuditor: {Authenticated: true, AuditRead: true, TokensOwn: true},
+	store.RoleAuditor: {Authenticated: true, AuditRead: true, TokensOwn: true, ConnectionsOwn: true},
 	// A member connects only to the endpoints granted to them or to one
 	// of their groups (see Authorize), not through the role.
-	store.RoleMember: {Authenticated: true, TokensOwn: true},
+	store.RoleMember: {Authenticated: true, TokensOwn: true, ConnectionsOwn: true},
 }
 
 // Authorize decides whether p may perform action on resource (an ID or
