@@ -19,6 +19,8 @@ func main() {
 		cli.LocalMigrate:    server.MigrateCommand,
 		cli.LocalBootstrap:  server.BootstrapCommand,
 		cli.LocalConfigShow: server.ConfigShowCommand,
+
+		cli.LocalVaultRotateMaster: server.VaultRotateMasterKeyCommand, // offline: the master key never crosses the API
 	})
 	stop()
 	os.Exit(code)

@@ -94,8 +94,9 @@ func serverCases(t *testing.T, f *fixture) []badCase {
 		{name: "url without host", body: ok(map[string]any{"url": "http://"}), status: 400, field: "url"},
 		{name: "url with user info", body: ok(map[string]any{"url": "http://u:p@example.com/"}), status: 400, field: "url"},
 		{name: "unknown transport", body: ok(map[string]any{"transport": "stdio"}), status: 400, field: "transport"},
-		{name: "unknown auth", body: ok(map[string]any{"auth": "basic", "secret": "x"}), status: 400, field: "auth"},
-		{name: "header auth without header name", body: ok(map[string]any{"auth": "header", "secret": "x"}), status: 400, field: "auth_header"},
+		{name: "unknown auth", body: ok(map[string]any{"auth": "digest", "secret": "x"}), status: 400, field: "auth"},
+		{name: "header lines without a colon", body: ok(map[string]any{"auth": "header", "secret": "x"}), status: 400, field: "secret", msg: "Header-Name: value"},
+		{name: "basic secret without a colon", body: ok(map[string]any{"auth": "basic", "secret": "x"}), status: 400, field: "secret", msg: "user:password"},
 		{name: "header auth with bad header name", body: ok(map[string]any{"auth": "header", "auth_header": "X API", "secret": "x"}), status: 400, field: "auth_header"},
 		{name: "header name with bearer auth", body: ok(map[string]any{"auth": "bearer", "auth_header": "X-Key", "secret": "x"}), status: 400, field: "auth_header"},
 		{name: "unknown credential mode", body: ok(map[string]any{"credential_mode": "team"}), status: 400, field: "credential_mode"},
@@ -108,6 +109,15 @@ func serverCases(t *testing.T, f *fixture) []badCase {
 			status: 502, code: api.CodeUpstream, field: "url", msg: "could not list the tools"},
 		{name: "upstream rejects the secret", body: ok(map[string]any{"url": locked.url, "auth": "bearer", "secret": "wrong"}),
 			status: 502, code: api.CodeUpstream, field: "url", msg: "could not list the tools"},
+		{name: "oauth with a secret", body: ok(map[string]any{"auth": "oauth", "secret": "x"}), status: 400, field: "secret", msg: "auth=oauth"},
+		{name: "oauth with a header name", body: ok(map[string]any{"auth": "oauth", "auth_header": "X-Key"}), status: 400, field: "auth_header"},
+		{name: "oauth client secret without id", body: ok(map[string]any{"auth": "oauth", "oauth_client_secret": "s"}), status: 400, field: "oauth_client_id"},
+		{name: "oauth client id with spaces", body: ok(map[string]any{"auth": "oauth", "oauth_client_id": "a b"}), status: 400, field: "oauth_client_id"},
+		{name: "oauth scopes with a quote", body: ok(map[string]any{"auth": "oauth", "oauth_scopes": `read "write`}), status: 400, field: "oauth_scopes"},
+		{name: "oauth plain http off loopback", body: ok(map[string]any{"auth": "oauth", "url": "http://mcp.example.com/mcp"}), status: 400, field: "url", msg: "https"},
+		{name: "oauth fields without oauth", body: ok(map[string]any{"oauth_client_id": "abc"}), status: 400, field: "oauth_client_id", msg: "auth=oauth"},
+		{name: "oauth without authorization server", body: ok(map[string]any{"auth": "oauth"}),
+			status: 502, code: api.CodeUpstream, field: "url", msg: "no authorization server metadata at"},
 	} {
 		c.route = r
 		if c.code == "" {
@@ -256,6 +266,7 @@ func serviceAccountCases() []badCase {
 		badCase{name: "unknown service account", route: tr, path: "/api/v1/service-accounts/nope/tokens", body: `{"endpoint":"main","expires_in":"1h"}`, status: 404, code: api.CodeNotFound, msg: `"nope"`},
 		badCase{name: "unknown service account", route: "DELETE /api/v1/service-accounts/{name}/tokens/{id}", path: "/api/v1/service-accounts/nope/tokens/tok_1", status: 404, code: api.CodeNotFound, msg: `"nope"`},
 		badCase{name: "unknown token", route: "DELETE /api/v1/service-accounts/{name}/tokens/{id}", path: "/api/v1/service-accounts/ci/tokens/tok_1", status: 404, code: api.CodeNotFound, msg: `"tok_1"`},
+		badCase{name: "unknown service account", route: "DELETE /api/v1/service-accounts/{name}", path: "/api/v1/service-accounts/nope", status: 404, code: api.CodeNotFound, msg: `"nope"`},
 	)
 }
 
@@ -328,6 +339,11 @@ func TestBadInput(t *testing.T) {
 	cases = append(cases, userCases()...)       // users_test.go
 	cases = append(cases, grantCases()...)      // users_test.go
 	cases = append(cases, clientCases()...)     // clients_test.go
+	cases = append(cases, roleCases(t, f)...)   // roles_test.go
+	cases = append(cases, groupCases(t, f)...)  // groups_test.go
+	cases = append(cases, vaultCases()...)      // vault_test.go
+	cases = append(cases, credentialCases(t, f)...)
+	cases = append(cases, toolRuleCases(t, f)...) // tool_rules_test.go
 	cases = append(cases,
 		badCase{name: "unknown route", route: "", path: "/api/v1/nope", status: 404, code: api.CodeNotFound},
 		badCase{name: "unknown method", route: "", path: "/api/v1/servers", body: `{}`, status: 404, code: api.CodeNotFound},
@@ -376,7 +392,9 @@ func TestBadInput(t *testing.T) {
 		switch rt.pattern {
 		case "GET /api/v1/openapi.json", "GET /api/v1/me", "GET /api/v1/users", "GET /api/v1/groups",
 			"GET /api/v1/servers", "GET /api/v1/endpoints", "GET /api/v1/tokens",
-			"GET /api/v1/audit/verify", "GET /api/v1/audit/public-key", "GET /api/v1/clients", "GET /api/v1/service-accounts":
+			"GET /api/v1/audit/verify", "GET /api/v1/audit/public-key", "GET /api/v1/clients", "GET /api/v1/service-accounts",
+			"GET /api/v1/roles",
+			"GET /api/v1/vault", "GET /api/v1/me/connections":
 			continue // no input beyond the token; see TestAuth
 		}
 		if !covered[rt.pattern] {

@@ -10,16 +10,20 @@ import (
 	"github.com/switchboard-mcp/switchboard/internal/api"
 	"github.com/switchboard-mcp/switchboard/internal/audit"
 	"github.com/switchboard-mcp/switchboard/internal/identity"
+	"github.com/switchboard-mcp/switchboard/internal/policy"
 	"github.com/switchboard-mcp/switchboard/internal/store"
 )
 
-func (a *API) listEndpoints(w http.ResponseWriter, r *http.Request, _ identity.Principal) error {
+func (a *API) listEndpoints(w http.ResponseWriter, r *http.Request, p identity.Principal) error {
 	eps, err := a.cfg.Store.ListEndpoints(r.Context())
 	if err != nil {
 		return err
 	}
 	out := api.List[api.Endpoint]{Items: make([]api.Endpoint, 0, len(eps))}
 	for _, ep := range eps {
+		if !mayRead(p, policy.EndpointsRead, ep.Name) {
+			continue
+		}
 		v, err := a.endpointView(r.Context(), ep)
 		if err != nil {
 			return err

@@ -141,7 +141,8 @@ func newEnv(t testing.TB) *env {
 	}
 	t.Cleanup(func() { w.Close() })
 	e := &env{st: st, db: db, vault: v, audit: w, clock: &clock{now: time.Now().UTC().Truncate(time.Second)}}
-	e.pool = upstream.NewPool(upstream.Config{Store: st, Vault: v, ConnTimeout: 5 * time.Second})
+	e.pool = upstream.NewPool(upstream.Config{Store: st, Vault: v, ConnTimeout: 5 * time.Second,
+		OAuthRedirectURI: "https://sb.example/oauth/upstream/callback"})
 	t.Cleanup(e.pool.Close)
 	e.cli = identity.NewCLICodes(e.clock.Now)
 	logins, err := identity.NewLogins(identity.LoginConfig{Store: st, Now: e.clock.Now})

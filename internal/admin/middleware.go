@@ -17,7 +17,8 @@ import (
 // maxBody bounds request bodies.
 const maxBody = 1 << 20
 
-// wrap runs the fixed chain: authenticate, authorize, handle.
+// wrap runs the fixed chain: authenticate, authorize (on the route's named
+// resource), handle.
 func (a *API) wrap(rt route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var p identity.Principal
@@ -28,7 +29,7 @@ func (a *API) wrap(rt route) http.Handler {
 				writeError(w, r, a.cfg.Logger, err)
 				return
 			}
-			if err := policy.Authorize(p, rt.perm, ""); err != nil {
+			if err := authorizeRoute(p, rt, r); err != nil {
 				writeError(w, r, a.cfg.Logger, err)
 				return
 			}

@@ -11,7 +11,9 @@ import (
 	"github.com/switchboard-mcp/switchboard/internal/api"
 	"github.com/switchboard-mcp/switchboard/internal/audit"
 	"github.com/switchboard-mcp/switchboard/internal/identity"
+	"github.com/switchboard-mcp/switchboard/internal/policy"
 	"github.com/switchboard-mcp/switchboard/internal/store"
+	"github.com/switchboard-mcp/switchboard/internal/upstream"
 )
 
 // nameRE is the shape of server and endpoint names. No underscores: "__"
@@ -21,13 +23,16 @@ var nameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,39}$`)
 // headerRE is an HTTP header field name (RFC 9110 token).
 var headerRE = regexp.MustCompile("^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
 
-func (a *API) listServers(w http.ResponseWriter, r *http.Request, _ identity.Principal) error {
+func (a *API) listServers(w http.ResponseWriter, r *http.Request, p identity.Principal) error {
 	servers, err := a.cfg.Store.ListServers(r.Context())
 	if err != nil {
 		return err
 	}
 	out := api.List[api.Server]{Items: make([]api.Server, 0, len(servers))}
 	for _, s := range servers {
+		if !mayRead(p, policy.ServersRead, s.Name) {
+			continue
+		}
 		v, err := a.serverView(r.Context(), s, false)
 		if err != nil {
 			return err
@@ -88,6 +93,9 @@ func (a *API) createServer(w http.ResponseWriter, r *http.Request, p identity.Pr
 	if err := validateServer(&req); err != nil {
 		return err
 	}
+	if req.Auth == store.AuthOAuth {
+		return a.createOAuthServer(w, r, p, req)
+	}
 	ctx := r.Context()
 	now := a.cfg.Now().UTC()
 	s := store.Server{
@@ -95,9 +103,18 @@ func (a *API) createServer(w http.ResponseWriter, r *http.Request, p identity.Pr
 		Transport: req.Transport, AuthMethod: req.Auth, AuthHeader: req.AuthHeader,
 		CredentialMode: req.CredentialMode, CreatedAt: now, UpdatedAt: now,
 	}
+	// A personal server's secret is the adding admin's own credential.
+	owner := ""
+	if s.CredentialMode == store.ModePersonal {
+		if err := ownConnections(p); err != nil && req.Secret != "" {
+			return invalid("secret", "a service account has no personal credential; add the server without a secret")
+		}
+		owner = p.ID
+	}
 	var cred *store.Credential
 	if req.Secret != "" {
-		c := store.Credential{ID: identity.NewID("cr"), ServerID: s.ID, CreatedAt: now, UpdatedAt: now}
+		c := store.Credential{ID: identity.NewID("cr"), ServerID: s.ID, UserID: owner, Kind: store.CredentialStatic,
+			Status: store.CredentialConnected, CreatedAt: now, UpdatedAt: now}
 		sealed, err := a.cfg.Vault.Seal([]byte(req.Secret), "credential", c.ID)
 		if err != nil {
 			return err
@@ -111,8 +128,11 @@ func (a *API) createServer(w http.ResponseWriter, r *http.Request, p identity.Pr
 		return err
 	}
 	resp := api.CreateServerResponse{}
-	if !req.SkipSync {
-		res, err := a.cfg.Pool.Sync(ctx, s, now)
+	if !req.SkipSync && s.AuthMethod != store.AuthNone && cred == nil {
+		// Personal mode and nobody connected yet: keep the server and wait.
+		a.setSyncError(ctx, s, waitingForCredential)
+	} else if !req.SkipSync {
+		res, err := a.cfg.Pool.SyncAs(ctx, s, owner, now)
 		if err != nil {
 			// Nothing half-written: a server whose first sync fails is removed.
 			if derr := a.cfg.Store.DeleteServer(ctx, s.ID); derr != nil {
@@ -162,10 +182,15 @@ func validateServer(req *api.CreateServerRequest) error {
 		return invalid("url", "must be an absolute http:// or https:// URL")
 	case req.Transport != store.TransportStreamableHTTP && req.Transport != store.TransportSSE:
 		return invalid("transport", "must be streamable-http or sse")
-	case req.Auth != store.AuthNone && req.Auth != store.AuthBearer && req.Auth != store.AuthHeader:
-		return invalid("auth", "must be none, bearer or header")
-	case req.Auth == store.AuthHeader && !headerRE.MatchString(req.AuthHeader):
-		return invalid("auth_header", "must be an HTTP header name, e.g. X-API-Key")
+	case req.Auth != store.AuthNone && req.Auth != store.AuthBearer && req.Auth != store.AuthHeader && req.Auth != store.AuthBasic &&
+		req.Auth != store.AuthOAuth:
+		return invalid("auth", "must be none, bearer, basic, header or oauth")
+	case req.Auth == store.AuthOAuth:
+		return validateOAuthServer(req)
+	case req.OAuthClientID != "" || req.OAuthClientSecret != "" || req.OAuthScopes != "":
+		return invalid("oauth_client_id", "is only used with auth=oauth")
+	case req.Auth == store.AuthHeader && req.AuthHeader != "" && !headerRE.MatchString(req.AuthHeader):
+		return invalid("auth_header", "must be an HTTP header name, e.g. X-API-Key, or empty to send several headers given as \"Name: value\" lines in the secret")
 	case req.Auth != store.AuthHeader && req.AuthHeader != "":
 		return invalid("auth_header", "is only used with auth=header")
 	case req.CredentialMode != store.ModeShared && req.CredentialMode != store.ModePersonal:
@@ -174,10 +199,12 @@ func validateServer(req *api.CreateServerRequest) error {
 		return invalid("secret", "is not used with auth=none")
 	case req.Auth != store.AuthNone && req.CredentialMode == store.ModeShared && req.Secret == "":
 		return invalid("secret", "is required for a shared %s credential", req.Auth)
-	case len(req.Secret) > 8192:
-		return invalid("secret", "is longer than 8192 bytes")
-	case strings.ContainsAny(req.Secret, "\r\n"):
-		return invalid("secret", "must not contain line breaks")
+	}
+	if req.Secret != "" {
+		s := store.Server{Name: req.Name, AuthMethod: req.Auth, AuthHeader: req.AuthHeader}
+		if err := upstream.CheckSecret(s, req.Secret); err != nil {
+			return invalid("secret", "%s", err.Error())
+		}
 	}
 	return nil
 }
@@ -217,15 +244,14 @@ func (a *API) syncServer(w http.ResponseWriter, r *http.Request, p identity.Prin
 	if err != nil {
 		return err
 	}
-	res, err := a.cfg.Pool.Sync(ctx, s, a.cfg.Now().UTC())
+	owner, err := a.syncCredential(ctx, s, p)
+	if err != nil {
+		return err
+	}
+	res, err := a.cfg.Pool.SyncAs(ctx, s, owner, a.cfg.Now().UTC())
 	if err != nil {
 		msg := safeUpstreamError(err)
-		if _, uerr := a.cfg.Store.UpdateServer(ctx, s.ID, func(s store.Server) (store.Server, error) {
-			s.SyncError = msg
-			return s, nil
-		}); uerr != nil {
-			a.cfg.Logger.ErrorContext(ctx, "record sync error", "err", uerr)
-		}
+		a.setSyncError(ctx, s, msg)
 		return upstreamFailed("", "sync of %s failed: %s; the previous catalog is kept", s.Name, msg)
 	}
 	out := apiSync(res)
@@ -245,4 +271,27 @@ func safeUpstreamError(err error) string {
 		msg = msg[:300] + "…"
 	}
 	return msg
+}
+
+// syncCredential picks whose credential syncs the catalog of s: the
+// shared one, or for a personal server the caller's own if connected,
+// else any connected user's.
+func (a *API) syncCredential(ctx context.Context, s store.Server, p identity.Principal) (string, error) {
+	if s.CredentialMode != store.ModePersonal || s.AuthMethod == store.AuthNone {
+		return "", nil
+	}
+	creds, err := a.cfg.Store.ListCredentials(ctx, store.CredentialFilter{ServerID: s.ID, AnyUser: true})
+	if err != nil {
+		return "", err
+	}
+	owner := ""
+	for _, c := range creds {
+		if c.UserID != "" && c.Usable() && (owner == "" || c.UserID == p.ID) {
+			owner = c.UserID
+		}
+	}
+	if owner == "" {
+		return "", conflict("name", "nobody has connected server %q yet; connect with `switchboard connect %s`, then sync", s.Name, s.Name)
+	}
+	return owner, nil
 }

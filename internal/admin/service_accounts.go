@@ -10,12 +10,13 @@ import (
 	"github.com/switchboard-mcp/switchboard/internal/api"
 	"github.com/switchboard-mcp/switchboard/internal/audit"
 	"github.com/switchboard-mcp/switchboard/internal/identity"
+	"github.com/switchboard-mcp/switchboard/internal/policy"
 	"github.com/switchboard-mcp/switchboard/internal/store"
 )
 
 // listServiceAccounts serves GET /api/v1/service-accounts: every account
-// with its tokens, ordered by name.
-func (a *API) listServiceAccounts(w http.ResponseWriter, r *http.Request, _ identity.Principal) error {
+// the caller may read, with its tokens, ordered by name.
+func (a *API) listServiceAccounts(w http.ResponseWriter, r *http.Request, p identity.Principal) error {
 	ctx := r.Context()
 	accounts, err := a.cfg.Store.ListServiceAccounts(ctx)
 	if err != nil {
@@ -27,6 +28,9 @@ func (a *API) listServiceAccounts(w http.ResponseWriter, r *http.Request, _ iden
 	}
 	out := api.List[api.ServiceAccount]{Items: make([]api.ServiceAccount, 0, len(accounts))}
 	for _, sa := range accounts {
+		if !mayRead(p, policy.ServiceAccountsRead, sa.Name) {
+			continue
+		}
 		toks, err := a.cfg.Store.ListServiceAccountTokens(ctx, sa.ID)
 		if err != nil {
 			return err
@@ -69,6 +73,38 @@ func (a *API) createServiceAccount(w http.ResponseWriter, r *http.Request, p ide
 		return err
 	}
 	writeJSON(w, http.StatusCreated, view)
+	return nil
+}
+
+// deleteServiceAccount serves DELETE /api/v1/service-accounts/{name}: the
+// account, its tokens and its endpoint grants go in one transaction, and
+// its tokens stop working at once.
+func (a *API) deleteServiceAccount(w http.ResponseWriter, r *http.Request, p identity.Principal) error {
+	ctx := r.Context()
+	sa, err := a.serviceAccount(ctx, r.PathValue("name"))
+	if err != nil {
+		return err
+	}
+	toks, err := a.cfg.Store.ListServiceAccountTokens(ctx, sa.ID)
+	if err != nil {
+		return err
+	}
+	names, err := a.endpointNames(ctx)
+	if err != nil {
+		return err
+	}
+	before := apiServiceAccount(sa)
+	for _, t := range toks {
+		before.Tokens = append(before.Tokens, apiSAToken(t, names[t.EndpointID]))
+	}
+	if err := a.cfg.Store.DeleteServiceAccount(ctx, sa.ID); err != nil {
+		return err
+	}
+	a.forgetTokens()
+	if err := a.record(ctx, p, audit.CodeServiceAccountDeleted, target{}, before, nil); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
 

@@ -61,3 +61,33 @@ func TestServiceAccountLifecycle(t *testing.T) {
 		t.Errorf("audit codes = %v", n)
 	}
 }
+
+// TestDeleteServiceAccount: deleting an account removes its grants and
+// tokens in one go; its token stops verifying, and the audit event holds
+// the account as it was, without any token value.
+func TestDeleteServiceAccount(t *testing.T) {
+	f := newFixture(t)
+	ctx := t.Context()
+	f.call(t, http.MethodPost, "/api/v1/endpoints/main/grants", api.GrantEndpointRequest{ServiceAccount: "ci"}, http.StatusCreated, nil)
+	var tok api.CreateTokenResponse
+	f.call(t, http.MethodPost, "/api/v1/service-accounts/ci/tokens", api.CreateServiceAccountTokenRequest{Endpoint: "main", ExpiresIn: "1h"},
+		http.StatusCreated, &tok)
+	v := identity.NewVerifier(f.st, nil, f.clock.Now, 0)
+	if p, err := v.Verify(ctx, tok.Value); err != nil || len(p.Endpoints) != 1 {
+		t.Fatalf("token before delete: %+v %v", p, err)
+	}
+	f.call(t, http.MethodDelete, "/api/v1/service-accounts/ci", nil, http.StatusNoContent, nil)
+	if _, err := identity.NewVerifier(f.st, nil, f.clock.Now, 0).Verify(ctx, tok.Value); err == nil {
+		t.Error("the deleted account's token still verifies")
+	}
+	ep, _ := f.st.GetEndpointByName(ctx, "main")
+	if gs, _ := f.st.ListEndpointGrants(ctx, ep.ID); len(gs) != 0 {
+		t.Errorf("grants left: %+v", gs)
+	}
+	ev := f.auditEvents(t)[0]
+	if ev.Code != audit.CodeServiceAccountDeleted || !strings.Contains(string(ev.Request), `"ci"`) ||
+		!strings.Contains(string(ev.Request), tok.Token.ID) || strings.Contains(string(ev.Request), tok.Value) || ev.Response != nil {
+		t.Errorf("delete event = %s %s -> %s", ev.Code, ev.Request, ev.Response)
+	}
+	f.call(t, http.MethodDelete, "/api/v1/service-accounts/ci", nil, http.StatusNotFound, nil)
+}

@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strings"
@@ -15,7 +16,7 @@ import (
 // maxUserName bounds a display name.
 const maxUserName = 200
 
-const rolesHint = "must be one of admin, editor, auditor, member"
+const rolesHint = "must be admin, editor, auditor, member or a custom role from `switchboard role list`"
 
 // createUser serves POST /api/v1/users. The password, when given, is
 // checked and hashed before anything is written.
@@ -29,11 +30,11 @@ func (a *API) createUser(w http.ResponseWriter, r *http.Request, p identity.Prin
 		return invalid("email", "must be an email address such as ada@example.com")
 	}
 	name := strings.TrimSpace(req.Name)
-	switch {
-	case !policy.ValidRole(req.Role):
-		return invalid("role", rolesHint)
-	case len(name) > maxUserName:
+	if len(name) > maxUserName {
 		return invalid("name", "at most %d characters", maxUserName)
+	}
+	if err := a.checkRole(r.Context(), p, req.Role); err != nil {
+		return err
 	}
 	var hash string
 	if req.Password != "" {
@@ -89,6 +90,11 @@ func (a *API) updateUser(w http.ResponseWriter, r *http.Request, p identity.Prin
 	if err := validateUserUpdate(req); err != nil {
 		return err
 	}
+	if req.Role != nil {
+		if err := a.checkRole(r.Context(), p, *req.Role); err != nil {
+			return err
+		}
+	}
 	before, err := a.findUser(r)
 	if err != nil {
 		return err
@@ -124,10 +130,30 @@ func validateUserUpdate(req api.UpdateUserRequest) error {
 	switch {
 	case req.Name == nil && req.Role == nil && req.Disabled == nil:
 		return invalid("disabled", "nothing to change: set name, role or disabled")
-	case req.Role != nil && !policy.ValidRole(*req.Role):
-		return invalid("role", rolesHint)
 	case req.Name != nil && len(strings.TrimSpace(*req.Name)) > maxUserName:
 		return invalid("name", "at most %d characters", maxUserName)
+	}
+	return nil
+}
+
+// checkRole refuses a role that does not exist, or that holds a
+// permission p does not hold: no one hands out more than they have.
+func (a *API) checkRole(ctx context.Context, p identity.Principal, role string) error {
+	perms, ok := policy.BuiltinPermissions(role)
+	if !ok {
+		if !nameRE.MatchString(role) {
+			return invalid("role", rolesHint)
+		}
+		ro, err := a.cfg.Store.GetRoleByName(ctx, role)
+		if errors.Is(err, store.ErrNotFound) {
+			return invalid("role", rolesHint)
+		} else if err != nil {
+			return err
+		}
+		perms = ro.Permissions
+	}
+	if _, ok := policy.Covers(p, perms); !ok {
+		return invalid("role", "you cannot assign role %q: it holds permissions you do not", role)
 	}
 	return nil
 }

@@ -19,3 +19,13 @@ type GroupMember struct {
 	Email  string `json:"email"`
 	Source string `json:"source"`
 }
+
+// CreateGroupRequest is the body of POST /api/v1/groups.
+type CreateGroupRequest struct {
+	Name string `json:"name"`
+}
+
+// AddGroupMemberRequest is the body of POST /api/v1/groups/{name}/members.
+type AddGroupMemberRequest struct {
+	Email string `json:"email"`
+}

@@ -69,12 +69,21 @@ type CreateServerRequest struct {
 	CredentialMode string `json:"credential_mode,omitempty"` // default shared
 	Secret         string `json:"secret,omitempty"`
 	SkipSync       bool   `json:"skip_sync,omitempty"`
+	// For auth=oauth: a client registered by hand at the upstream's
+	// authorization server (when it has no dynamic registration; the
+	// secret is write-only) and the scopes to ask for, space-separated.
+	OAuthClientID     string `json:"oauth_client_id,omitempty"`
+	OAuthClientSecret string `json:"oauth_client_secret,omitempty"`
+	OAuthScopes       string `json:"oauth_scopes,omitempty"`
 }
 
 // CreateServerResponse is the new server and the outcome of its first sync.
 type CreateServerResponse struct {
 	Server Server      `json:"server"`
 	Sync   *SyncResult `json:"sync,omitempty"`
+	// ConnectURL, for auth=oauth, is where to connect the account in a
+	// browser: the shared one (shared mode) or one's own (personal).
+	ConnectURL string `json:"connect_url,omitempty"`
 }
 
 // Tool is a catalog entry of a server.

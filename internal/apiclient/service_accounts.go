@@ -39,3 +39,9 @@ func (c *Client) CreateServiceAccountToken(ctx context.Context, account string, 
 func (c *Client) RevokeServiceAccountToken(ctx context.Context, account, id string) error {
 	return c.do(ctx, http.MethodDelete, "/api/v1/service-accounts/"+seg(account)+"/tokens/"+seg(id), nil, nil, nil)
 }
+
+// DeleteServiceAccount deletes a service account with its tokens and
+// endpoint grants.
+func (c *Client) DeleteServiceAccount(ctx context.Context, name string) error {
+	return c.do(ctx, http.MethodDelete, "/api/v1/service-accounts/"+seg(name), nil, nil, nil)
+}

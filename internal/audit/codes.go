@@ -55,6 +55,53 @@ const (
 	CodeUserUpdated   = "admin.user.updated"
 )
 
+// Upstream OAuth codes (internal/web): a user or admin connected an
+// account at an upstream's authorization server, or the attempt failed.
+// Tokens are never recorded.
+const (
+	CodeUpstreamConnected     = "upstream.oauth.connected"
+	CodeUpstreamConnectFailed = "upstream.oauth.connect_failed"
+)
+
+// Access-control codes (internal/admin): changes to custom roles, groups
+// and their members, and service accounts, each with before and after.
+const (
+	CodeRoleCreated           = "admin.role.created"
+	CodeRoleUpdated           = "admin.role.updated"
+	CodeRoleDeleted           = "admin.role.deleted"
+	CodeGroupCreated          = "admin.group.created"
+	CodeGroupDeleted          = "admin.group.deleted"
+	CodeGroupMemberAdded      = "admin.group.member_added"
+	CodeGroupMemberRemoved    = "admin.group.member_removed"
+	CodeServiceAccountDeleted = "admin.service_account.deleted"
+)
+
+// Credential codes (internal/admin, internal/web): personal credentials
+// saved or removed by their owner, revoked by an admin, and shared
+// secrets replaced. Secret values are never recorded.
+const (
+	CodeCredentialSaved    = "credential.saved"
+	CodeCredentialRemoved  = "credential.removed"
+	CodeCredentialRevoked  = "admin.credential.revoked"
+	CodeCredentialReplaced = "admin.credential.replaced"
+)
+
+// Vault codes (internal/admin): a data-key rotation with its counts
+// (records re-sealed by kind, keys retired). Key material is never
+// recorded.
+const (
+	CodeVaultRotate = "vault.rotate"
+)
+
+// Tool policy codes (internal/admin): changes to an endpoint's tool
+// rules, each with before and after. A call a rule denies is
+// CodeToolDenied with the rule's ID in Error.
+const (
+	CodeToolRuleCreated = "admin.tool_rule.created"
+	CodeToolRuleUpdated = "admin.tool_rule.updated"
+	CodeToolRuleDeleted = "admin.tool_rule.deleted"
+)
+
 // Outcomes of an MCP request.
 const (
 	OutcomeOK                = "ok"
@@ -85,4 +132,7 @@ var Codes = []string{
 	CodeClientRegistered, CodeAuthorizeFailed, CodeConsentGiven, CodeConsentDenied,
 	CodeTokenIssued, CodeTokenRefreshed, CodeTokenFailed, CodeOAuthRevoked, CodeRefreshReused,
 	CodeCodeReplayed, CodeTokenRejected, CodeGrantRevoked, CodeUserUpdated, CodeClientDeleted,
+	CodeRoleCreated, CodeRoleUpdated, CodeRoleDeleted, CodeGroupCreated, CodeGroupDeleted,
+	CodeGroupMemberAdded, CodeGroupMemberRemoved, CodeServiceAccountDeleted,
+	CodeToolRuleCreated, CodeToolRuleUpdated, CodeToolRuleDeleted,
 }

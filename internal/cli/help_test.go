@@ -22,7 +22,7 @@ func TestEveryCommandHasHelp(t *testing.T) {
 	h := newHarness(t)
 	local := &fakeLocal{}
 	h.local = map[string]LocalFunc{}
-	for _, k := range []string{LocalServe, LocalMigrate, LocalBootstrap, LocalConfigShow} {
+	for _, k := range []string{LocalServe, LocalMigrate, LocalBootstrap, LocalConfigShow, LocalVaultRotateMaster} {
 		h.local[k] = local.fn
 	}
 	walk(newRoot(), func(c *command, path []string) {

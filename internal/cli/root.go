@@ -112,8 +112,8 @@ func newRoot() *command {
 			"switchboard endpoint tools enable dev github/search_issues",
 		subs: []*command{
 			serveCmd(), migrateCmd(), adminCmd(), configCmd(),
-			serverCmd(), endpointCmd(), tokenCmd(), userCmd(), groupCmd(), serviceAccountCmd(), grantCmd(), whoamiCmd(), auditCmd(),
-			loginCmd(), logoutCmd(), clientCmd(),
+			serverCmd(), endpointCmd(), tokenCmd(), userCmd(), groupCmd(), roleCmd(), serviceAccountCmd(), grantCmd(), policyCmd(), whoamiCmd(), auditCmd(),
+			loginCmd(), logoutCmd(), clientCmd(), vaultCmd(), connectCmd(), connectionsCmd(),
 			versionCmd(),
 		},
 	}

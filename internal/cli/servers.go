@@ -17,7 +17,8 @@ func serverCmd() *command {
 		summary: "Manage upstream MCP servers and their tool catalogs",
 		example: "switchboard server add github --url https://api.githubcopilot.com/mcp/ --auth bearer --secret-env GITHUB_PAT\n" +
 			"switchboard server list",
-		subs: []*command{serverAddCmd(), serverListCmd(), serverShowCmd(), serverSyncCmd(), serverRemoveCmd()},
+		subs: []*command{serverAddCmd(), serverListCmd(), serverShowCmd(), serverSyncCmd(), serverRemoveCmd(),
+			serverCredentialsCmd(), serverSetSecretCmd(), serverConnectCmd()},
 	}
 }
 
@@ -25,6 +26,7 @@ type serverAddOpts struct {
 	url, transport, auth, header, mode, description string
 	secret                                          secretSource
 	noSync, json                                    bool
+	oauth                                           oauthAddOpts
 }
 
 func serverAddCmd() *command {
@@ -32,26 +34,35 @@ func serverAddCmd() *command {
 		name:    "add",
 		summary: "Add an upstream MCP server and sync its tools",
 		args:    "NAME --url URL [flags]",
-		long: "A shared secret (a token or API key) is read from stdin or an environment variable,\n" +
-			"never from the command line. Personal servers take no secret here: each user connects\n" +
-			"their own account. New tools start disabled on every endpoint.",
+		long: "A secret (a token or API key) is read from stdin or an environment variable,\n" +
+			"never from the command line. Auth bearer takes the token; basic takes \"user:password\";\n" +
+			"header with --header NAME takes the value; --auth header without --header takes one\n" +
+			"\"Name: value\" line per header, for upstreams that need several.\n" +
+			"A personal server uses each user's own secret (`switchboard connect SERVER`); a secret\n" +
+			"given here becomes YOUR personal credential and syncs the catalog. Without one the server\n" +
+			"waits for the first connection to sync. New tools start disabled on every endpoint.",
 		example: "switchboard server add docs --url https://mcp.example.com/mcp\n" +
 			"printf %s \"$GITHUB_PAT\" | switchboard server add github --url https://api.githubcopilot.com/mcp/ --auth bearer --secret-stdin\n" +
 			"switchboard server add search --url https://search.example/mcp --header X-API-Key --secret-env SEARCH_KEY\n" +
-			"switchboard server add linear --url https://mcp.linear.app/sse --transport sse --credential-mode personal --auth bearer",
+			"printf 'X-Tenant: acme\\nX-API-Key: %s\\n' \"$KEY\" | switchboard server add crm --url https://crm.example/mcp --auth header --secret-stdin\n" +
+			"switchboard server add jira --url https://jira.example/mcp --auth basic --secret-env JIRA_USER_PASS\n" +
+			"switchboard server add linear --url https://mcp.linear.app/sse --transport sse --credential-mode personal --auth bearer --secret-env MY_LINEAR_KEY\n" +
+			"switchboard server add notion --url https://mcp.notion.com/mcp --auth oauth --credential-mode personal\n" +
+			"printf %s \"$SECRET\" | switchboard server add corp --url https://mcp.corp.example/mcp --auth oauth --client-id sb --client-secret-stdin --scopes \"read write\"",
 		refused: secretFlags,
 		setup: func(fs *flag.FlagSet) action {
 			o := &serverAddOpts{}
 			fs.StringVar(&o.url, "url", "", "`URL` of the upstream MCP server (required)")
 			fs.StringVar(&o.transport, "transport", "", "`TRANSPORT`: streamable-http or sse (default streamable-http)")
-			fs.StringVar(&o.auth, "auth", "", "upstream auth `METHOD`: none, bearer or header (default none)")
+			fs.StringVar(&o.auth, "auth", "", "upstream auth `METHOD`: none, bearer, basic, header or oauth (default none)")
 			fs.StringVar(&o.header, "header", "", "header `NAME` that carries the secret; implies --auth header")
 			fs.StringVar(&o.mode, "credential-mode", "", "credential `MODE`: shared (one for every caller) or personal (default shared)")
-			fs.BoolVar(&o.secret.stdin, "secret-stdin", false, "read the shared secret from stdin")
-			fs.StringVar(&o.secret.env, "secret-env", "", "read the shared secret from environment variable `VAR`")
+			fs.BoolVar(&o.secret.stdin, "secret-stdin", false, "read the secret from stdin (personal mode: your own)")
+			fs.StringVar(&o.secret.env, "secret-env", "", "read the secret from environment variable `VAR` (personal mode: your own)")
 			fs.StringVar(&o.description, "description", "", "`TEXT` that tells people what the server is")
 			fs.BoolVar(&o.noSync, "no-sync", false, "do not sync the tool catalog now")
 			fs.BoolVar(&o.json, "json", false, "print the API's JSON answer")
+			o.oauth.flags(fs)
 			return o.run
 		},
 	}
@@ -73,9 +84,13 @@ func (o *serverAddOpts) run(ctx context.Context, s *session, args []string) erro
 	if err != nil {
 		return err
 	}
+	if err := o.oauth.read(s, o.auth, name); err != nil {
+		return err
+	}
 	resp, err := c.CreateServer(ctx, api.CreateServerRequest{
 		Name: name, Description: o.description, URL: o.url, Transport: o.transport,
 		Auth: o.auth, AuthHeader: o.header, CredentialMode: o.mode, Secret: secret, SkipSync: o.noSync,
+		OAuthClientID: o.oauth.clientID, OAuthClientSecret: o.oauth.secret, OAuthScopes: o.oauth.scopes,
 	})
 	if err != nil {
 		return err
@@ -84,6 +99,7 @@ func (o *serverAddOpts) run(ctx context.Context, s *session, args []string) erro
 		return printJSON(s.io.Out, resp)
 	}
 	printServerAdded(s, resp)
+	printOAuthNext(s, resp.ConnectURL, resp.Server.Name, resp.Server.CredentialMode)
 	return nil
 }
 
@@ -101,12 +117,8 @@ func (o *serverAddOpts) check() error {
 	switch {
 	case o.header != "" && o.auth != "header":
 		return usageErrorf("--header is for --auth header, not --auth %s", o.auth)
-	case o.auth == "header" && o.header == "":
-		return usageErrorf("--auth header needs --header NAME, e.g. --header X-API-Key")
 	case o.secret.set() && (o.auth == "" || o.auth == "none"):
-		return usageErrorf("a secret needs an auth method: add --auth bearer or --header NAME")
-	case o.secret.set() && o.mode == "personal":
-		return usageErrorf("a personal server has no shared secret: each user connects their own account")
+		return usageErrorf("a secret needs an auth method: add --auth bearer, --auth basic or --header NAME")
 	}
 	return nil
 }

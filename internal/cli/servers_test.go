@@ -93,9 +93,7 @@ func TestServerAddChecks(t *testing.T) {
 		{"no url", "", []string{"gh"}, 2, "missing --url"},
 		{"two sources", "", []string{"gh", "--url", "https://x", "--auth", "bearer", "--secret-stdin", "--secret-env", "X"}, 2, "not both"},
 		{"secret without auth", "s", []string{"gh", "--url", "https://x", "--secret-stdin"}, 2, "needs an auth method"},
-		{"header without name", "", []string{"gh", "--url", "https://x", "--auth", "header"}, 2, "needs --header NAME"},
 		{"header with bearer", "", []string{"gh", "--url", "https://x", "--auth", "bearer", "--header", "X"}, 2, "--header is for --auth header"},
-		{"personal with secret", "s", []string{"gh", "--url", "https://x", "--auth", "bearer", "--credential-mode", "personal", "--secret-stdin"}, 2, "personal server"},
 		{"empty stdin", "\n", []string{"gh", "--url", "https://x", "--auth", "bearer", "--secret-stdin"}, 1, "no secret on stdin"},
 		{"unset env", "", []string{"gh", "--url", "https://x", "--auth", "bearer", "--secret-env", "NOPE"}, 1, "NOPE is empty or unset"},
 	}

@@ -19,7 +19,7 @@ func serviceAccountCmd() *command {
 		example: "switchboard service-account create ci\n" +
 			"switchboard endpoint grant dev --service-account ci\n" +
 			"switchboard token create --service-account ci --endpoint dev --expires 720h",
-		subs: []*command{serviceAccountCreateCmd(), serviceAccountListCmd()},
+		subs: []*command{serviceAccountCreateCmd(), serviceAccountListCmd(), serviceAccountDeleteCmd()},
 	}
 }
 
@@ -122,4 +122,9 @@ func (o *tokenCreateOpts) createServiceAccountToken(ctx context.Context, s *sess
 	fmt.Fprintln(s.io.Out, resp.Value)
 	fmt.Fprintln(s.io.Err, "Copy it now: it will not be shown again. It works only while the account has a grant of the endpoint.")
 	return nil
+}
+
+func serviceAccountDeleteCmd() *command {
+	return deleteCmd("Delete a service account; its tokens stop working and its grants go", "service account",
+		"switchboard service-account delete ci", (*apiclient.Client).DeleteServiceAccount)
 }

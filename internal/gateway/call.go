@@ -27,7 +27,8 @@ func (g *Gateway) call(ctx context.Context, rt *endpointRT, exposed string, r ro
 
 	// 1. Resolve the caller. 2. Authorize: the HTTP boundary checked the
 	// endpoint grant, and only enabled tools are registered at all.
-	// 3. Tool policy comes with the access-control issue.
+	// 3. Tool policy runs after 4 below, so that a denial is audited with
+	// the request as redacted; its rules see the raw arguments.
 	ep := rt.ep.Load()
 	ev := g.requestEvent(req, ep.Name, "tools/call")
 	ev.Server, ev.Tool = r.server.Name, r.tool.Name
@@ -37,6 +38,11 @@ func (g *Gateway) call(ctx context.Context, rt *endpointRT, exposed string, r ro
 	args := found.apply(g.redact.at(ep.Redaction.Requests), req.Params.Arguments)
 	ev.Request = found.apply(g.redact.at(auditLevel(ep)), args)
 	ev.Redactions = found.JSON()
+
+	// 3. Tool policy: a denial is a tool error naming the rule (policy.go).
+	if res, denied := g.applyToolPolicy(ctx, rt, req, ev, exposed, r); denied {
+		return res, nil
+	}
 
 	// 5. Record "started"; fail closed.
 	started := ev
@@ -88,9 +94,9 @@ func (g *Gateway) outcome(ev *store.AuditEvent, r route, res *mcp.CallToolResult
 		ev.Outcome, ev.Error = audit.OutcomeUpstreamError, je.Message
 		body, _ := json.Marshal(je)
 		return nil, body, je
-	case errors.Is(err, upstream.ErrNoCredential):
+	case errors.Is(err, upstream.ErrNoCredential), errors.Is(err, upstream.ErrNeedsReconnect):
 		ev.Outcome, ev.Error = audit.OutcomeCredentialMissing, err.Error()
-		return toolError(fmt.Sprintf("Switchboard has no credential for server %q. Ask an admin to configure one.", r.server.Name))
+		return toolError(g.credentialMessage(r.server, errors.Is(err, upstream.ErrNeedsReconnect)))
 	case errors.Is(err, context.DeadlineExceeded):
 		ev.Outcome, ev.Error = audit.OutcomeUpstreamError, "timed out after "+g.cfg.CallTimeout.String()
 		return toolError(fmt.Sprintf("Upstream server %q did not answer within %s. Other servers' tools are unaffected.", r.server.Name, g.cfg.CallTimeout))

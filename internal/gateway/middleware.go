@@ -22,7 +22,7 @@ func (g *Gateway) authorizeConnect(rt *endpointRT, next http.Handler) http.Handl
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p, ok := principalOf(auth.TokenInfoFromContext(r.Context()))
 		ep := rt.ep.Load()
-		if !ok || policy.Authorize(p, policy.EndpointConnect, ep.ID) != nil {
+		if !ok || policy.AuthorizeNamed(p, policy.EndpointConnect, ep.ID, ep.Name) != nil {
 			ev := g.event(p, ep.Name, "connect")
 			ev.Code, ev.Outcome = audit.CodeToolDenied, audit.OutcomeDenied
 			ev.Error = "no access to endpoint"
@@ -55,6 +55,9 @@ func (g *Gateway) auditMiddleware(rt *endpointRT) mcp.Middleware {
 			}
 			start := g.cfg.Now()
 			res, err := next(ctx, method, req)
+			if method == "tools/list" && err == nil {
+				res = g.filterToolsList(ctx, rt, req, res) // per principal; policy.go
+			}
 			g.recordRequest(ctx, rt, method, req, res, err, start)
 			return res, err
 		}

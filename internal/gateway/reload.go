@@ -10,6 +10,7 @@ import (
 
 	"github.com/modelcontextprotocol/go-sdk/auth"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
+	"github.com/switchboard-mcp/switchboard/internal/policy/toolpolicy"
 	"github.com/switchboard-mcp/switchboard/internal/store"
 	"github.com/switchboard-mcp/switchboard/internal/toolname"
 )
@@ -21,6 +22,12 @@ type endpointRT struct {
 	handler http.Handler
 	routes  atomic.Pointer[map[string]route]        // exposed name → route
 	known   atomic.Pointer[map[string]toolname.Ref] // every catalog tool, exposed or not, by exposed name
+	// rules is the endpoint's compiled tool policy and groupNames maps
+	// group IDs to names for it; both are rebuilt on Reload (policy.go).
+	rules      atomic.Pointer[toolpolicy.Set]
+	groupNames atomic.Pointer[map[string]string]
+	groupsAt   atomic.Int64 // UnixNano of the last refresh on an unknown group
+	rulesKey   string       // what rules was compiled from; guarded by reloadMu
 }
 
 // route is where an exposed tool goes.
@@ -43,6 +50,10 @@ func (g *Gateway) Reload(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("gateway reload: %w", err)
 	}
+	rules, groupNames, err := g.loadToolPolicy(ctx)
+	if err != nil {
+		return fmt.Errorf("gateway reload: %w", err)
+	}
 	old := *g.endpoints.Load()
 	next := make(map[string]*endpointRT, len(eps))
 	for _, ep := range eps {
@@ -53,7 +64,12 @@ func (g *Gateway) Reload(ctx context.Context) error {
 		rt.ep.Store(&ep)
 		known := knownTools(ep, servers, catalogs)
 		rt.known.Store(&known)
+		rt.groupNames.Store(&groupNames)
+		policyChanged := g.setToolPolicy(rt, ep, rules[ep.ID])
 		g.apply(rt, g.desiredRoutes(ep, servers, catalogs))
+		if policyChanged {
+			g.notifyToolsChanged(rt) // per-principal lists may differ now
+		}
 		next[ep.Name] = rt
 	}
 	g.endpoints.Store(&next)
@@ -126,6 +142,7 @@ func (g *Gateway) newEndpointRT(ep store.Endpoint) *endpointRT {
 	rt := &endpointRT{}
 	rt.routes.Store(&map[string]route{})
 	rt.known.Store(&map[string]toolname.Ref{})
+	rt.groupNames.Store(&map[string]string{})
 	rt.server = mcp.NewServer(
 		&mcp.Implementation{Name: "switchboard/" + ep.Name, Version: g.cfg.Version},
 		&mcp.ServerOptions{

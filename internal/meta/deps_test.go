@@ -13,6 +13,7 @@ package meta
 //	admin, web → api, identity, policy, audit, upstream, vault, store
 //	oauth → identity, policy, audit, store      upstream → vault, store
 //	identity, policy, vault → store             audit → redact, store
+//	policy/toolpolicy → store (and cel-go); gateway and admin use it
 //	sqlite, postgres → sqlstore → store         storetest → store
 //	config, telemetry, redact: leaves
 
@@ -102,6 +103,8 @@ var depRules = []depRule{
 		[]string{pAudit, pUpstream, pGateway, pOAuth, pAPI, pAPIClient, pCLI},
 		"identity, policy and vault → store only"),
 	forbid([]string{pVault}, []string{pIdentity, pPolicy}, "vault → store only: it is a primitive below identity and policy"),
+	importsOnly("internal/policy/toolpolicy/...", []string{pStore},
+		"toolpolicy → store only: it compiles and evaluates tool rules; gateway and admin feed it"),
 	forbid([]string{pAudit}, []string{pVault, pIdentity, pPolicy, pUpstream, pGateway, pOAuth, pAPI, pAPIClient, pCLI},
 		"audit → redact, store only"),
 	forbid([]string{pUpstream}, []string{pGateway, pPolicy, pAudit, pOAuth, pAPI, pAPIClient, pCLI},

@@ -53,7 +53,7 @@ var knownTrees = []string{
 	"cmd", "internal",
 	"internal/config", "internal/telemetry", "internal/redact",
 	"internal/store", "internal/store/sqlstore", "internal/store/sqlite", "internal/store/postgres", "internal/store/storetest",
-	"internal/vault", "internal/identity", "internal/policy", "internal/audit", "internal/upstream",
+	"internal/vault", "internal/identity", "internal/policy", "internal/policy/toolpolicy", "internal/audit", "internal/upstream",
 	"internal/gateway", "internal/oauth", "internal/admin", "internal/web", "internal/api", "internal/apiclient",
 	"internal/cli", "internal/server", "internal/testenv",
 }

@@ -103,7 +103,7 @@ func (s *Server) Approve(ctx context.Context, r *http.Request, u store.User, req
 	if err := identity.ResolveAccess(ctx, s.cfg.Store, &p); err != nil {
 		return "", fmt.Errorf("resolve access: %w", err)
 	}
-	if policy.Authorize(p, policy.EndpointConnect, req.Endpoint.ID) != nil {
+	if policy.AuthorizeNamed(p, policy.EndpointConnect, req.Endpoint.ID, req.Endpoint.Name) != nil {
 		ev.code, ev.err = audit.CodeConsentDenied, "no grant or role gives access to the endpoint"
 		if err := s.record(ctx, r, ev); err != nil {
 			return "", err

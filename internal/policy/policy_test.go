@@ -56,10 +56,3 @@ func TestAuthorize(t *testing.T) {
 		})
 	}
 }
-
-func BenchmarkAuthorize(b *testing.B) {
-	p := identity.Principal{Role: store.RoleMember, Endpoints: []string{"ep_0", "ep_1"}}
-	for b.Loop() {
-		_ = Authorize(p, EndpointConnect, "ep_1")
-	}
-}

@@ -97,7 +97,9 @@ func (s *Server) buildAuth() error {
 		return err
 	}
 	a.web, err = web.New(web.Config{Sessions: sessions, Logins: logins, OAuth: a.oauth, Audit: s.audit,
-		Logger: s.logger, Now: a.now, PublicURL: s.cfg.PublicURL, CLICodes: a.cli, SSO: sso})
+		Logger: s.logger, Now: a.now, PublicURL: s.cfg.PublicURL, CLICodes: a.cli, SSO: sso,
+		Upstream: s.pool, UpstreamSynced: s.reloadAfterConnect,
+		Connections: &web.Connections{Store: s.store, Vault: s.vault, Pool: s.pool}})
 	return err
 }
 
@@ -110,6 +112,11 @@ func (s *Server) authRoutes(mux *http.ServeMux) {
 	for _, p := range []string{"/login", "/login/", "/logout", "/consent", "/cli/login", "/assets/"} {
 		mux.Handle(p, s.auth.web)
 	}
+	// Upstream OAuth (internal/web/upstream_oauth.go): the callback is
+	// more specific than /oauth/, which is our own authorization server.
+	mux.Handle(web.UpstreamCallbackPath, s.auth.web)
+	mux.Handle("/connections/oauth/start", s.auth.web)
+	mux.Handle("/connections", s.auth.web) // "My connections" (internal/web/connections.go)
 }
 
 // readBootstrapPassword reads the first admin's password from stdin when

@@ -53,7 +53,9 @@ func openVault(ctx context.Context, cfg config.Config, st store.Store, notice io
 		}
 		key = k
 	}
-	v, err := vault.Open(ctx, key, st)
+	// Another replica's `vault rotate` re-seals records with a key this one
+	// has not loaded yet: Unseal then reloads the keyring by itself.
+	v, err := vault.Open(ctx, key, st, vault.WithReloadOnUnknownKey())
 	if err != nil {
 		return nil, err
 	}

@@ -74,7 +74,8 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, notice io.
 	if err = s.chain.start(ctx, cfg, s.store, s.audit, logger); err != nil {
 		return nil, err
 	}
-	s.pool = upstream.NewPool(upstream.Config{Store: s.store, Vault: s.vault, Logger: logger, Version: Version})
+	s.pool = upstream.NewPool(upstream.Config{Store: s.store, Vault: s.vault, Logger: logger, Version: Version,
+		OAuthRedirectURI: upstreamRedirectURI(cfg.PublicURL)})
 	verifier := identity.NewVerifier(s.store, logger, nil, 0)
 	if err := s.buildAuth(); err != nil {
 		return nil, err

@@ -35,6 +35,9 @@ type Groups interface {
 	GetGroupByName(ctx context.Context, name string) (Group, error)
 	// ListGroups returns every group, ordered by name.
 	ListGroups(ctx context.Context) ([]Group, error)
+	// DeleteGroup removes group id with its memberships and its endpoint
+	// grants, in one transaction; an unknown group is ErrNotFound.
+	DeleteGroup(ctx context.Context, id string) error
 	// AddMembership stores m; a user already in the group is ErrConflict,
 	// an unknown group or user is ErrNotFound.
 	AddMembership(ctx context.Context, m Membership) error

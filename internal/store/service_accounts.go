@@ -36,6 +36,10 @@ type ServiceAccounts interface {
 	GetServiceAccountByName(ctx context.Context, name string) (ServiceAccount, error)
 	// ListServiceAccounts returns every service account, ordered by name.
 	ListServiceAccounts(ctx context.Context) ([]ServiceAccount, error)
+	// DeleteServiceAccount removes account id with its tokens and its
+	// endpoint grants, in one transaction; an unknown account is
+	// ErrNotFound.
+	DeleteServiceAccount(ctx context.Context, id string) error
 	// CreateServiceAccountToken stores t; a taken ID or hash is
 	// ErrConflict, an unknown service account or endpoint ErrNotFound.
 	CreateServiceAccountToken(ctx context.Context, t ServiceAccountToken) error

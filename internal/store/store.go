@@ -17,6 +17,8 @@ type Store interface {
 	Endpoints
 	Credentials
 	VaultKeys
+	VaultKeyring
+	Sealed
 	Audit
 	AuditSinkCursors
 	AuditCheckpoints
@@ -26,7 +28,11 @@ type Store interface {
 	OAuthGrants
 	Groups
 	EndpointGrants
+	ToolRules
 	ServiceAccounts
+	Roles
+	UpstreamOAuth
+	Leases
 }
 
 // Users stores humans.
@@ -73,14 +79,6 @@ type Endpoints interface {
 	ListEndpoints(ctx context.Context) ([]Endpoint, error)
 	UpdateEndpoint(ctx context.Context, id string, fn func(Endpoint) (Endpoint, error)) (Endpoint, error)
 	DeleteEndpoint(ctx context.Context, id string) error
-}
-
-// Credentials stores sealed upstream secrets, one per (server, user).
-type Credentials interface {
-	// PutCredential inserts or replaces the credential of (ServerID, UserID).
-	PutCredential(ctx context.Context, c Credential) error
-	GetCredential(ctx context.Context, serverID, userID string) (Credential, error)
-	DeleteCredential(ctx context.Context, serverID, userID string) error
 }
 
 // VaultKeys stores the wrapped data keys of the vault keyring.

@@ -49,7 +49,8 @@ const (
 const (
 	AuthNone   = "none"
 	AuthBearer = "bearer"
-	AuthHeader = "header"
+	AuthHeader = "header" // one header named Server.AuthHeader, or several as "Name: value" lines
+	AuthBasic  = "basic"  // secret "user:password", sent as Authorization: Basic
 )
 
 // Credential modes of an upstream server.
@@ -95,15 +96,39 @@ type SyncResult struct {
 	Unchanged int
 }
 
+// Kinds of credential.
+const (
+	CredentialStatic = "static" // a secret entered by a person
+	CredentialOAuth  = "oauth"  // tokens from an upstream OAuth flow
+)
+
+// Statuses of a credential.
+const (
+	CredentialConnected      = "connected"
+	CredentialExpired        = "expired"
+	CredentialNeedsReconnect = "needs_reconnect"
+)
+
 // Credential is an encrypted secret for a server: the shared one (UserID "")
 // or a personal one.
 type Credential struct {
 	ID         string
 	ServerID   string
-	UserID     string // "" = shared
-	Ciphertext []byte // vault-sealed; associated data "credential/<ID>"
+	UserID     string    // "" = shared
+	Ciphertext []byte    // vault-sealed; associated data "credential/<ID>"
+	Kind       string    // CredentialStatic or CredentialOAuth
+	Status     string    // CredentialConnected, CredentialExpired or CredentialNeedsReconnect
+	ExpiresAt  time.Time // zero = none
+	Scopes     string    // granted OAuth scopes, space-separated
+	LastError  string    // why the credential stopped working; never a secret
 	CreatedAt  time.Time
 	UpdatedAt  time.Time
+}
+
+// Usable says whether the credential may be sent upstream: its status is
+// connected (or unset, for rows written without one).
+func (c Credential) Usable() bool {
+	return c.Status == "" || c.Status == CredentialConnected
 }
 
 // Endpoint is a named set of servers with per-tool enablement.

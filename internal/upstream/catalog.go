@@ -19,7 +19,13 @@ const maxCatalog = 2000
 // catalog. A tool whose definition changed is reported in Changed; the
 // endpoints that enabled it see it as drifted until it is approved again.
 func (p *Pool) Sync(ctx context.Context, s store.Server, now time.Time) (store.SyncResult, error) {
-	tools, err := p.ListTools(ctx, s)
+	return p.SyncAs(ctx, s, "", now)
+}
+
+// SyncAs is Sync with the credential of userID, for servers in personal
+// credential mode ("" is the shared credential).
+func (p *Pool) SyncAs(ctx context.Context, s store.Server, userID string, now time.Time) (store.SyncResult, error) {
+	tools, err := p.listTools(ctx, s, userID)
 	if err != nil {
 		return store.SyncResult{}, err
 	}
@@ -28,7 +34,11 @@ func (p *Pool) Sync(ctx context.Context, s store.Server, now time.Time) (store.S
 
 // ListTools fetches the catalog of s from the upstream.
 func (p *Pool) ListTools(ctx context.Context, s store.Server) ([]store.Tool, error) {
-	sess, err := p.Connect(ctx, s, "")
+	return p.listTools(ctx, s, "")
+}
+
+func (p *Pool) listTools(ctx context.Context, s store.Server, userID string) ([]store.Tool, error) {
+	sess, err := p.Connect(ctx, s, userID)
 	if err != nil {
 		return nil, err
 	}

@@ -8,6 +8,12 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
 
+// ErrNeedsReconnect means the stored credential stopped working (an
+// OAuth refresh was refused, or the upstream rejected a fresh token) and
+// its owner must connect again. Added by H4 for upstream OAuth; H3's
+// credential_missing tool error handles it like ErrNoCredential.
+var ErrNeedsReconnect = errors.New("the credential for this server must be reconnected")
+
 // rawJSON marshals as the bytes it holds.
 type rawJSON = json.RawMessage
 

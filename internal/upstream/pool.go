@@ -33,6 +33,11 @@ type Config struct {
 	Logger      *slog.Logger
 	Version     string        // Switchboard's version, sent as clientInfo
 	ConnTimeout time.Duration // to open a session; default 15s
+	// OAuthRedirectURI is the callback registered with upstream OAuth
+	// authorization servers (public URL + /oauth/upstream/callback).
+	OAuthRedirectURI string
+	// OAuthHTTP, optional, talks to upstream authorization servers.
+	OAuthHTTP *http.Client
 }
 
 // Pool keeps one client session per (server, credential owner) and reuses
@@ -44,6 +49,8 @@ type Pool struct {
 
 	mu    sync.Mutex
 	conns map[connKey]*conn
+
+	oauth *oauthSources // token sources of oauth servers
 }
 
 type connKey struct{ serverID, userID string }
@@ -73,6 +80,7 @@ func NewPool(cfg Config) *Pool {
 		client: mcp.NewClient(impl, &mcp.ClientOptions{Capabilities: &mcp.ClientCapabilities{}}),
 		base:   newBaseTransport(),
 		conns:  map[connKey]*conn{},
+		oauth:  newOAuthSources(),
 	}
 }
 
@@ -93,7 +101,7 @@ func (p *Pool) CallTool(ctx context.Context, s store.Server, userID, tool string
 			if err != nil && !isProtocolError(err) {
 				p.drop(connKey{s.ID, userID}, sess)
 			}
-			return res, err
+			return res, p.oauthError(s, userID, err)
 		}
 		// The request never reached a live session: reopen once.
 		p.drop(connKey{s.ID, userID}, sess)
@@ -139,7 +147,11 @@ func (p *Pool) open(s store.Server, userID string) (*mcp.ClientSession, error) {
 	}
 	if err != nil {
 		cancel()
-		p.cfg.Logger.Warn("upstream connect failed", "server", s.Name, "err", err)
+		level := slog.LevelWarn
+		if errors.Is(err, ErrNoCredential) || errors.Is(err, ErrNeedsReconnect) {
+			level = slog.LevelDebug // the caller's own state; the tool error says how to fix it
+		}
+		p.cfg.Logger.Log(context.Background(), level, "upstream connect failed", "server", s.Name, "err", err)
 		return nil, err
 	}
 	go func() {
@@ -152,11 +164,11 @@ func (p *Pool) open(s store.Server, userID string) (*mcp.ClientSession, error) {
 
 // Connect opens a new, unpooled session to s with the credential of userID.
 func (p *Pool) Connect(ctx context.Context, s store.Server, userID string) (*mcp.ClientSession, error) {
-	headers, err := p.headers(ctx, s, userID)
+	rt, err := p.roundTripper(ctx, s, userID)
 	if err != nil {
 		return nil, err
 	}
-	hc := &http.Client{Transport: &headerInjector{base: p.base, headers: headers}}
+	hc := &http.Client{Transport: rt}
 	t, err := newTransport(s, hc)
 	if err != nil {
 		return nil, err
@@ -178,6 +190,9 @@ func (p *Pool) headers(ctx context.Context, s store.Server, userID string) (http
 	}
 	if err != nil {
 		return nil, fmt.Errorf("load credential: %w", err)
+	}
+	if !cred.Usable() {
+		return nil, ErrNeedsReconnect
 	}
 	secret, err := p.cfg.Vault.Unseal(cred.Ciphertext, "credential", cred.ID)
 	if err != nil {
@@ -202,6 +217,7 @@ func (p *Pool) drop(key connKey, sess *mcp.ClientSession) {
 // Forget closes every session of a server, e.g. after its URL or
 // credential changed.
 func (p *Pool) Forget(serverID string) {
+	p.oauth.forgetServer(serverID)
 	p.mu.Lock()
 	var closing []*conn
 	for k, c := range p.conns {
@@ -219,6 +235,26 @@ func (p *Pool) Forget(serverID string) {
 			}
 		}()
 	}
+}
+
+// ForgetCredential closes the pooled session of (serverID, userID), e.g.
+// after that credential was replaced or revoked; userID "" is the shared
+// one. The next call reads the credential again.
+func (p *Pool) ForgetCredential(serverID, userID string) {
+	key := connKey{serverID, userID}
+	p.mu.Lock()
+	c, ok := p.conns[key]
+	delete(p.conns, key)
+	p.mu.Unlock()
+	if !ok {
+		return
+	}
+	go func() {
+		<-c.ready
+		if c.sess != nil {
+			c.sess.Close()
+		}
+	}()
 }
 
 // Close closes every pooled session.

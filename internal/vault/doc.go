@@ -12,7 +12,10 @@
 //
 //	version(1)=1 | keyID(4, big endian) | nonce(12) | AES-GCM(sealed || tag)
 //
-// Rotate adds a new active data key; older keys stay readable until every
-// row has been rewrapped. Secret wraps plaintext so that it never reaches a
-// log, fmt verb or JSON encoder. DESIGN.md beside this file shows the flows.
+// Rotate adds a new active data key; RotateAll also re-seals every sealed
+// record with it and retires the old keys, without downtime. RewrapKeyring
+// moves the keyring to a new master key (or any KeyWrapper, the seam for an
+// external KMS) in one transaction. Secret wraps plaintext so that it never
+// reaches a log, fmt verb or JSON encoder. DESIGN.md beside this file shows
+// the flows.
 package vault

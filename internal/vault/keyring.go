@@ -4,12 +4,9 @@ import (
 	"context"
 	"crypto/aes"
 	"crypto/cipher"
-	"crypto/hkdf"
 	"crypto/rand"
-	"crypto/sha256"
 	"errors"
 	"fmt"
-	"strconv"
 	"sync"
 	"time"
 
@@ -28,10 +25,7 @@ const wrapVersion = 1
 
 // ErrWrongMasterKey means the master key does not unwrap the keyring.
 var ErrWrongMasterKey = errors.New("vault: the master key does not match this data directory's keyring; " +
-	"restore the original key file or SWITCHBOARD_MASTER_KEY")
-
-// errWrapAuth means a wrapped data key failed authentication.
-var errWrapAuth = errors.New("does not open with this master key")
+	"restore the original key file or SWITCHBOARD_MASTER_KEY, or, after `switchboard vault rotate-master-key`, use the new key")
 
 // KeyStore holds the wrapped data keys. store.VaultKeys satisfies it.
 // AddVaultKey must return an error wrapping store.ErrConflict when the key
@@ -49,26 +43,46 @@ func WithClock(now func() time.Time) Option {
 	return func(v *Vault) { v.now = now }
 }
 
+// WithReloadOnUnknownKey makes Unseal reload the keyring (at most once a
+// second) when a ciphertext names a data key that is not loaded, as
+// happens on a replica after another one ran `vault rotate`. Without it
+// Unseal returns ErrUnknownKey and the caller may Reload.
+func WithReloadOnUnknownKey() Option {
+	return func(v *Vault) { v.autoReload = true }
+}
+
 // Vault is an unwrapped keyring. It is safe for concurrent use.
 type Vault struct {
-	kek cipher.AEAD
+	w   KeyWrapper
 	ks  KeyStore
 	now func() time.Time
 
 	mu     sync.RWMutex
 	keys   map[uint32]cipher.AEAD
 	active uint32
+
+	rotating   sync.Mutex // held by RotateAll
+	autoReload bool       // WithReloadOnUnknownKey
+
+	refreshMu   sync.Mutex // serializes reloads for unknown key IDs
+	lastRefresh time.Time
 }
 
 // Open derives the key-wrapping key from masterKey, loads and unwraps every
 // data key in ks, and creates data key 1 when the keyring is empty. A master
 // key that does not match the keyring gives ErrWrongMasterKey.
 func Open(ctx context.Context, masterKey []byte, ks KeyStore, opts ...Option) (*Vault, error) {
-	kek, err := deriveKEK(masterKey)
+	w, err := NewLocalWrapper(masterKey)
 	if err != nil {
 		return nil, err
 	}
-	v := &Vault{kek: kek, ks: ks, now: time.Now}
+	return OpenWithWrapper(ctx, w, ks, opts...)
+}
+
+// OpenWithWrapper is Open with the data keys wrapped by w, for example an
+// external KMS (see KeyWrapper).
+func OpenWithWrapper(ctx context.Context, w KeyWrapper, ks KeyStore, opts ...Option) (*Vault, error) {
+	v := &Vault{w: w, ks: ks, now: time.Now}
 	for _, o := range opts {
 		o(v)
 	}
@@ -97,18 +111,6 @@ func (v *Vault) ensureActive(ctx context.Context) error {
 	return nil
 }
 
-// deriveKEK turns the master key into the AEAD that wraps data keys.
-func deriveKEK(masterKey []byte) (cipher.AEAD, error) {
-	if len(masterKey) != MasterKeySize {
-		return nil, fmt.Errorf("vault: master key must be %d bytes, got %d", MasterKeySize, len(masterKey))
-	}
-	kek, err := hkdf.Key(sha256.New, masterKey, nil, kekInfo, DataKeySize)
-	if err != nil {
-		return nil, fmt.Errorf("vault: derive kek: %w", err)
-	}
-	return newAEAD(kek)
-}
-
 // newAEAD returns AES-256-GCM with the standard 12-byte nonce.
 func newAEAD(key []byte) (cipher.AEAD, error) {
 	block, err := aes.NewCipher(key)
@@ -119,31 +121,68 @@ func newAEAD(key []byte) (cipher.AEAD, error) {
 }
 
 // Reload reads the keyring again, picking up keys that another replica
-// added. Call it when Unseal reports ErrUnknownKey.
+// added and the active key it chose. Keys already loaded stay loaded even
+// when a rotation retired them from the database, so that a request that
+// read a record just before it was re-sealed still opens it. Unseal
+// reloads by itself when it meets an unknown key ID.
 func (v *Vault) Reload(ctx context.Context) error {
 	rows, err := v.ks.ListVaultKeys(ctx)
 	if err != nil {
 		return fmt.Errorf("vault: list data keys: %w", err)
 	}
-	keys, active, err := v.unwrapAll(rows)
+	keys, active, err := v.unwrapAll(ctx, rows)
 	if err != nil {
 		return err
 	}
 	v.mu.Lock()
 	defer v.mu.Unlock()
+	for id, k := range v.keys {
+		if _, ok := keys[id]; !ok {
+			keys[id] = k
+		}
+	}
 	v.keys, v.active = keys, active
 	return nil
 }
 
+// refreshInterval bounds how often Unseal reloads the keyring for an
+// unknown key ID, so garbage ciphertexts cannot hammer the database.
+const refreshInterval = time.Second
+
+// refreshFor reloads the keyring when keyID is not loaded (another replica
+// rotated), at most once per refreshInterval, and reports whether keyID is
+// loaded afterwards.
+func (v *Vault) refreshFor(keyID uint32) bool {
+	if !v.autoReload {
+		return false
+	}
+	v.refreshMu.Lock()
+	defer v.refreshMu.Unlock()
+	if _, ok := v.key(keyID); ok {
+		return true
+	}
+	if time.Since(v.lastRefresh) < refreshInterval {
+		return false
+	}
+	v.lastRefresh = time.Now()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := v.Reload(ctx); err != nil {
+		return false
+	}
+	_, ok := v.key(keyID)
+	return ok
+}
+
 // unwrapAll unwraps every row. When none opens the master key is wrong;
 // when only some fail the keyring itself is damaged.
-func (v *Vault) unwrapAll(rows []store.VaultKey) (map[uint32]cipher.AEAD, uint32, error) {
+func (v *Vault) unwrapAll(ctx context.Context, rows []store.VaultKey) (map[uint32]cipher.AEAD, uint32, error) {
 	keys := make(map[uint32]cipher.AEAD, len(rows))
 	var active uint32
 	var bad []error
 	authFailures := 0
 	for _, r := range rows {
-		aead, err := v.unwrap(r)
+		aead, err := v.unwrap(ctx, r)
 		if err != nil {
 			bad = append(bad, err)
 			if errors.Is(err, errWrapAuth) {
@@ -158,7 +197,7 @@ func (v *Vault) unwrapAll(rows []store.VaultKey) (map[uint32]cipher.AEAD, uint32
 	}
 	switch {
 	case authFailures > 0 && len(keys) == 0:
-		return nil, 0, ErrWrongMasterKey
+		return nil, 0, fmt.Errorf("%w (the key given is %s)", ErrWrongMasterKey, v.w.ID())
 	case len(bad) > 0:
 		return nil, 0, fmt.Errorf("vault: keyring is damaged: %w", errors.Join(bad...))
 	case len(rows) > 0 && active == 0:
@@ -167,29 +206,16 @@ func (v *Vault) unwrapAll(rows []store.VaultKey) (map[uint32]cipher.AEAD, uint32
 	return keys, active, nil
 }
 
-// unwrap opens one wrapped data key: version(1) | nonce(12) | sealed key.
-func (v *Vault) unwrap(r store.VaultKey) (cipher.AEAD, error) {
-	ns := v.kek.NonceSize()
-	w := r.Wrapped
-	if len(w) != 1+ns+DataKeySize+v.kek.Overhead() || w[0] != wrapVersion {
+// unwrap opens one wrapped data key with the KeyWrapper.
+func (v *Vault) unwrap(ctx context.Context, r store.VaultKey) (cipher.AEAD, error) {
+	key, err := v.w.UnwrapKey(ctx, r.ID, r.Wrapped)
+	if err != nil {
+		return nil, err
+	}
+	if len(key) != DataKeySize {
 		return nil, fmt.Errorf("data key %d: malformed", r.ID)
 	}
-	key, err := v.kek.Open(nil, w[1:1+ns], w[1+ns:], wrapAD(r.ID))
-	if err != nil {
-		return nil, fmt.Errorf("data key %d: %w", r.ID, errWrapAuth)
-	}
 	return newAEAD(key)
-}
-
-// wrap seals a data key under the key-wrapping key.
-func (v *Vault) wrap(id uint32, key []byte) []byte {
-	nonce := randomBytes(v.kek.NonceSize())
-	out := append([]byte{wrapVersion}, nonce...)
-	return v.kek.Seal(out, nonce, key, wrapAD(id))
-}
-
-func wrapAD(id uint32) []byte {
-	return []byte("vaultkey/" + strconv.FormatUint(uint64(id), 10))
 }
 
 // Rotate adds a new data key and makes it the active one. Older keys stay
@@ -222,7 +248,11 @@ func (v *Vault) addKey(ctx context.Context) (uint32, error) {
 	if err != nil {
 		return 0, err
 	}
-	row := store.VaultKey{ID: id, Wrapped: v.wrap(id, key), Active: true, CreatedAt: v.now().UTC()}
+	wrapped, err := v.w.WrapKey(ctx, id, key)
+	if err != nil {
+		return 0, fmt.Errorf("vault: wrap data key %d: %w", id, err)
+	}
+	row := store.VaultKey{ID: id, Wrapped: wrapped, Active: true, CreatedAt: v.now().UTC()}
 	if err := v.ks.AddVaultKey(ctx, row); err != nil {
 		return 0, fmt.Errorf("vault: store data key %d: %w", id, err)
 	}

@@ -19,8 +19,12 @@ const MasterKeySize = 32
 const MasterKeyEnv = "SWITCHBOARD_MASTER_KEY"
 
 // KeyProvider supplies the master key. FileKeyProvider and EnvKeyProvider
-// are the built-in sources; an external KMS (unwrapping the master key on
-// start) plugs in here later without touching the keyring code.
+// are the built-in sources, and the only ones implemented. An external KMS
+// can plug in at either of two places without touching the keyring code:
+// as a KeyProvider that decrypts a KMS-encrypted master key once at start
+// (the key then lives in process memory, as with a file), or as a
+// KeyWrapper (kms.go) that wraps and unwraps the data keys inside the KMS,
+// so that no master key exists in process at all.
 type KeyProvider interface {
 	MasterKey(ctx context.Context) ([]byte, error)
 }

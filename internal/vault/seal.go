@@ -67,6 +67,9 @@ func (v *Vault) Unseal(ciphertext []byte, kind, id string) ([]byte, error) {
 		return nil, fmt.Errorf("%w: %d bytes", ErrMalformed, len(ciphertext))
 	}
 	aead, ok := v.key(keyID)
+	if !ok && v.refreshFor(keyID) {
+		aead, ok = v.key(keyID)
+	}
 	if !ok {
 		return nil, fmt.Errorf("%w: key %d", ErrUnknownKey, keyID)
 	}

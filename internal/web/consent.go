@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"net/url"
 
 	"github.com/switchboard-mcp/switchboard/internal/identity"
 	"github.com/switchboard-mcp/switchboard/internal/oauth"
@@ -23,7 +24,22 @@ func (h *Handler) consentPage(w http.ResponseWriter, r *http.Request) {
 	}
 	formAction(w, req.RedirectURI)
 	h.render(w, r, http.StatusOK, "consent", page{Title: "Allow access?", Email: u.Email, View: view,
-		CSRF: identity.CSRFToken(cookie), Action: r.URL.RequestURI()})
+		CSRF: identity.CSRFToken(cookie), Action: r.URL.RequestURI(), Connect: h.consentConnects(view, r.URL.RequestURI())})
+}
+
+// consentConnects links each personal server the user has not connected
+// to "My connections", which brings the browser back to the consent page.
+func (h *Handler) consentConnects(view oauth.ConsentView, back string) map[string]string {
+	if h.cfg.Connections == nil {
+		return nil
+	}
+	links := map[string]string{}
+	for _, s := range view.Servers {
+		if s.NeedsConnect {
+			links[s.Name] = "/connections?" + url.Values{"server": {s.Name}, "return_to": {back}}.Encode()
+		}
+	}
+	return links
 }
 
 // consent serves POST /consent?<authorization request>: the request's

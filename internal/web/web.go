@@ -46,6 +46,15 @@ type Config struct {
 	// CLICodes, optional, enables /cli/login, the browser step of
 	// `switchboard login`.
 	CLICodes *identity.CLICodes
+	// Upstream, optional, enables connecting upstream OAuth accounts
+	// (/connections/oauth/start and the callback).
+	Upstream UpstreamConnector
+	// UpstreamSynced, optional, runs after a first connection synced a
+	// server's catalog (the gateway reloads).
+	UpstreamSynced func(context.Context)
+	// Connections, optional, enables the "My connections" page
+	// (/connections), where users enter their own static secrets.
+	Connections *Connections
 }
 
 // Handler serves the browser routes.
@@ -107,6 +116,10 @@ func (h *Handler) routes() []route {
 		{"POST /consent", true, h.consent},
 		{"GET /cli/login", false, h.cliLoginPage},
 		{"POST /cli/login", true, h.cliLogin},
+		{"GET /connections", false, h.connectionsPage},
+		{"POST /connections", true, h.connections},
+		{"GET /connections/oauth/start", false, h.upstreamOAuthStart},
+		{"GET " + UpstreamCallbackPath, false, h.upstreamOAuthCallback},
 		{"GET /assets/sb.css", false, h.css},
 	}
 }
@@ -131,6 +144,11 @@ type page struct {
 	Action   string
 	View     oauth.ConsentView
 	SSO      string // the start of an SSO sign-in, "" when SSO is off
+	// Connections is the "My connections" page's data.
+	Connections *connectionsView
+	// Connect maps a personal server of the consent page that the user
+	// has not connected to the link that connects it.
+	Connect map[string]string
 }
 
 // render writes a template; a failure is logged (the status is sent).

@@ -49,6 +49,26 @@ func (s *Store) ListGroups(ctx context.Context) ([]store.Group, error) {
 	return gs, nil
 }
 
+// DeleteGroup removes group id, its memberships (by cascade) and its
+// endpoint grants, which have no foreign key.
+func (s *Store) DeleteGroup(ctx context.Context, id string) error {
+	err := s.update(ctx, func(c conn) error {
+		if _, err := c.exec(ctx, `DELETE FROM endpoint_grants WHERE principal_type = $1 AND principal_id = $2`,
+			store.GrantGroup, id); err != nil {
+			return err
+		}
+		res, err := c.exec(ctx, `DELETE FROM user_groups WHERE id = $1`, id)
+		if err != nil {
+			return err
+		}
+		return mustAffect(res)
+	})
+	if err != nil {
+		return fmt.Errorf("delete group %q: %w", id, err)
+	}
+	return nil
+}
+
 // AddMembership stores m. A user already in the group is
 // store.ErrConflict; an unknown group or user is store.ErrNotFound.
 func (s *Store) AddMembership(ctx context.Context, m store.Membership) error {

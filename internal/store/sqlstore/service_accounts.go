@@ -57,6 +57,26 @@ func (s *Store) ListServiceAccounts(ctx context.Context) ([]store.ServiceAccount
 	return as, nil
 }
 
+// DeleteServiceAccount removes account id, its tokens (by cascade) and
+// its endpoint grants, which have no foreign key.
+func (s *Store) DeleteServiceAccount(ctx context.Context, id string) error {
+	err := s.update(ctx, func(c conn) error {
+		if _, err := c.exec(ctx, `DELETE FROM endpoint_grants WHERE principal_type = $1 AND principal_id = $2`,
+			store.GrantServiceAccount, id); err != nil {
+			return err
+		}
+		res, err := c.exec(ctx, `DELETE FROM service_accounts WHERE id = $1`, id)
+		if err != nil {
+			return err
+		}
+		return mustAffect(res)
+	})
+	if err != nil {
+		return fmt.Errorf("delete service account %q: %w", id, err)
+	}
+	return nil
+}
+
 // CreateServiceAccountToken stores t.
 func (s *Store) CreateServiceAccountToken(ctx context.Context, t store.ServiceAccountToken) error {
 	err := s.update(ctx, func(c conn) error {

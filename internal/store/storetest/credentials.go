@@ -13,6 +13,8 @@ var credentialTests = []suite{
 	{"Credentials/Delete", testCredentialDelete},
 }
 
+func init() { credentialTests = append(credentialTests, credentialStatusTests...) }
+
 func testCredentialPutGet(t *testing.T, s store.Store) {
 	ctx := t.Context()
 	twoServers(t, s)

@@ -26,7 +26,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		userTests, tokenTests, serverTests, catalogTests, endpointTests,
 		credentialTests, vaultKeyTests, auditTests, auditListTests, timeTests,
 		auditTextTests, auditSinkTests, auditCheckpointTests,
-		accountTests, oauthTests, groupTests, endpointGrantTests, serviceAccountTests,
+		accountTests, oauthTests, groupTests, endpointGrantTests, toolRuleTests, serviceAccountTests, roleTests, upstreamOAuthTests,
 	} {
 		all = append(all, group...)
 	}
