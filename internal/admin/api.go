@@ -25,14 +25,17 @@ type Recorder interface {
 // Config configures the API. All fields but Logger, Now and OnChange are
 // required.
 type Config struct {
-	Store     store.Store
-	Vault     Sealer
-	Pool      *upstream.Pool
-	Audit     Recorder
-	Verifier  *identity.Verifier
-	Logger    *slog.Logger
-	Now       func() time.Time
-	PublicURL string
+	Store store.Store
+	// VaultRotateGrace is waited between the two passes of `vault rotate`
+	// when other replicas may still seal with the old key (PostgreSQL).
+	VaultRotateGrace time.Duration
+	Vault            Sealer
+	Pool             *upstream.Pool
+	Audit            Recorder
+	Verifier         *identity.Verifier
+	Logger           *slog.Logger
+	Now              func() time.Time
+	PublicURL        string
 	// OnChange runs after every successful change to servers, catalogs or
 	// endpoints, so the gateway can reload.
 	OnChange func(ctx context.Context) error

@@ -54,6 +54,13 @@ func TestEveryRouteRefusesUnprivileged(t *testing.T) {
 					}
 					return
 				}
+				if bodyNamed[rt.pattern] && who != "member" {
+					// Some permission: the body's missing name is the error.
+					if r.status != http.StatusBadRequest {
+						t.Fatalf("%s %s as %s = %s, want 400", method, path, who, r)
+					}
+					return
+				}
 				if r.status != http.StatusForbidden {
 					t.Fatalf("%s %s as %s = %s, want 403", method, path, who, r)
 				}
@@ -117,5 +124,26 @@ func TestListsFilterByCondition(t *testing.T) {
 	}
 	if r := f.do(t, tok, http.MethodGet, "/api/v1/roles/admin", nil); r.status != http.StatusForbidden {
 		t.Errorf("GET /api/v1/roles/admin = %s, want 403", r)
+	}
+}
+
+// TestExplainByEndpointCondition: a role that may read team-a-* endpoints
+// explains decisions there and is refused elsewhere.
+func TestExplainByEndpointCondition(t *testing.T) {
+	f := newFixture(t)
+	for _, n := range []string{"team-a-dev", "team-b-dev"} {
+		if err := f.st.CreateEndpoint(t.Context(), store.Endpoint{ID: "ep_" + n, Name: n, CreatedAt: f.clock.Now(), UpdatedAt: f.clock.Now()}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f.call(t, http.MethodPost, "/api/v1/roles", api.CreateRoleRequest{Name: "team-a-reader", Permissions: []api.Permission{
+		{Resource: "endpoints", Actions: []string{"read"}, Conditions: []api.Condition{{Op: "glob", Values: []string{"team-a-*"}}}},
+	}}, http.StatusCreated, nil)
+	_, tok := f.newUser(t, "ann@example.com", "team-a-reader", false)
+	for ep, want := range map[string]int{"team-a-dev": http.StatusOK, "team-b-dev": http.StatusForbidden} {
+		r := f.do(t, tok, http.MethodPost, "/api/v1/policy/explain", api.ExplainRequest{User: "ann@example.com", Endpoint: ep, Tool: "x__y"})
+		if r.status != want {
+			t.Errorf("explain on %s = %s, want %d", ep, r, want)
+		}
 	}
 }

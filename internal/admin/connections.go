@@ -62,6 +62,10 @@ func (a *API) putConnection(w http.ResponseWriter, r *http.Request, p identity.P
 	if err != nil {
 		return err
 	}
+	if s.AuthMethod == store.AuthOAuth {
+		return invalid("secret", "server %q connects with OAuth, not a secret; connect your account in a browser at %s",
+			s.Name, upstream.ConnectURL(a.cfg.PublicURL, s))
+	}
 	if err := checkStaticSecret(s, req.Secret); err != nil {
 		return err
 	}

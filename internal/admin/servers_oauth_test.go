@@ -87,3 +87,26 @@ func TestCreateOAuthServerManualClient(t *testing.T) {
 		t.Errorf("client secret = %q, %v", secret, err)
 	}
 }
+
+// TestPutConnectionOAuthServer: a static secret for an oauth server is
+// refused with the URL where the account is connected in the browser, and
+// nothing is stored.
+func TestPutConnectionOAuthServer(t *testing.T) {
+	e := newEnv(t)
+	as := oauthtest.NewAS()
+	t.Cleanup(as.Close)
+	up := oauthtest.NewUpstream(as)
+	t.Cleanup(up.Close)
+	var out api.CreateServerResponse
+	e.call(t, http.MethodPost, "/api/v1/servers", api.CreateServerRequest{
+		Name: "prot", URL: up.URL, Auth: "oauth", CredentialMode: store.ModePersonal,
+	}, http.StatusCreated, &out)
+
+	before := e.snapshot(t)
+	r := e.call(t, http.MethodPut, "/api/v1/me/connections/prot", api.SecretRequest{Secret: "tok"}, http.StatusBadRequest, nil)
+	body := apiErrorBody(t, r)
+	if body.Field != "secret" || !strings.Contains(body.Message, out.ConnectURL) || !strings.Contains(body.Message, "browser") {
+		t.Errorf("error = %+v, want the connect URL %s", body, out.ConnectURL)
+	}
+	e.unchanged(t, before)
+}

@@ -65,7 +65,7 @@ func (a *API) rotateVault(w http.ResponseWriter, r *http.Request, p identity.Pri
 	// The rotation outlives a client that hangs up: half-done is safe,
 	// but finishing is better.
 	ctx := context.WithoutCancel(r.Context())
-	rep, err := v.RotateAll(ctx, a.cfg.Store, vault.RotateOptions{BatchSize: req.BatchSize})
+	rep, err := v.RotateAll(ctx, a.cfg.Store, vault.RotateOptions{BatchSize: req.BatchSize, Grace: a.cfg.VaultRotateGrace})
 	if errors.Is(err, vault.ErrRotationRunning) {
 		return conflict("", "a vault rotation is already running; try again when it ends")
 	}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/switchboard-mcp/switchboard/internal/config"
 	"github.com/switchboard-mcp/switchboard/internal/store"
@@ -54,10 +55,21 @@ func openVault(ctx context.Context, cfg config.Config, st store.Store, notice io
 		key = k
 	}
 	// Another replica's `vault rotate` re-seals records with a key this one
-	// has not loaded yet: Unseal then reloads the keyring by itself.
-	v, err := vault.Open(ctx, key, st, vault.WithReloadOnUnknownKey())
+	// has not loaded yet: Unseal then reloads the keyring by itself, and
+	// Seal reloads it when older than SealReload, so this replica stops
+	// sealing with a retiring key within that bound (see RotateGrace).
+	v, err := vault.Open(ctx, key, st, vault.WithReloadOnUnknownKey(), vault.WithSealReload(SealReload))
 	if err != nil {
 		return nil, err
 	}
 	return v, nil
 }
+
+// SealReload bounds how stale a replica's view of the active data key may
+// be when it seals; RotateGrace, used on PostgreSQL where several replicas
+// may share the keyring, is waited before a rotation's second pass and
+// must stay above it.
+const (
+	SealReload  = 10 * time.Second
+	RotateGrace = 25 * time.Second
+)

@@ -105,8 +105,12 @@ func (s *Server) buildServices(ctx context.Context, verifier *identity.Verifier)
 	if err := s.gateway.Reload(ctx); err != nil {
 		return err
 	}
+	grace := time.Duration(0) // one SQLite file has one server
+	if s.cfg.DatabaseURL != "" {
+		grace = RotateGrace
+	}
 	s.admin, err = admin.New(admin.Config{
-		Store: s.store, Vault: s.vault, Pool: s.pool, Audit: s.audit, Verifier: verifier,
+		Store: s.store, Vault: s.vault, Pool: s.pool, Audit: s.audit, Verifier: verifier, VaultRotateGrace: grace,
 		Logger: s.logger, PublicURL: s.cfg.PublicURL, OnChange: s.gateway.Reload,
 		Signer: s.chain.signer, OAuthTokens: s.auth.access,
 		Logins: s.auth.logins, CLICodes: s.auth.cli, CheckRedirectURIs: oauth.CheckRedirectURIs,

@@ -94,37 +94,48 @@ func (p *Pool) StartOAuth(ctx context.Context, s store.Server, userID, startedBy
 	return c.AuthCodeURL(state, verifier), nil
 }
 
+// Connected is a finished (or failed) browser flow: the flow and, once
+// it was found, its server, so that callers can name it.
+type Connected struct {
+	store.OAuthFlow
+	Server store.Server // zero when the flow is unknown
+}
+
 // FinishOAuth completes the flow of state for the signed-in user
 // startedBy: it exchanges code and stores the token set as the
-// credential of (server, flow user). It returns the flow, for its server
-// and return address.
-func (p *Pool) FinishOAuth(ctx context.Context, state, code, startedBy string) (store.OAuthFlow, error) {
+// credential of (server, flow user). It returns the flow and its server,
+// also on most errors, for the caller's audit trail and return address.
+func (p *Pool) FinishOAuth(ctx context.Context, state, code, startedBy string) (Connected, error) {
 	f, err := p.cfg.Store.TakeOAuthFlow(ctx, hashState(state), time.Now())
 	if errors.Is(err, store.ErrNotFound) {
-		return store.OAuthFlow{}, ErrFlowUnknown
+		return Connected{}, ErrFlowUnknown
 	} else if err != nil {
-		return store.OAuthFlow{}, err
+		return Connected{}, err
+	}
+	out := Connected{OAuthFlow: f}
+	if out.Server, err = p.cfg.Store.GetServer(ctx, f.ServerID); err != nil {
+		return out, fmt.Errorf("server of the flow: %w", err)
 	}
 	if f.StartedBy != startedBy {
-		return store.OAuthFlow{}, ErrFlowNotYours
+		return out, ErrFlowNotYours
 	}
 	o, err := p.cfg.Store.GetServerOAuth(ctx, f.ServerID)
 	if err != nil {
-		return f, fmt.Errorf("oauth configuration: %w", err)
+		return out, fmt.Errorf("oauth configuration: %w", err)
 	}
 	c, err := ClientOf(o, p.cfg.Vault, p.cfg.OAuthRedirectURI, p.cfg.OAuthHTTP)
 	if err != nil {
-		return f, err
+		return out, err
 	}
 	ts, err := c.Exchange(ctx, code, f.CodeVerifier, time.Now())
 	if err != nil {
-		return f, err
+		return out, err
 	}
 	if err := p.storeTokens(ctx, f.ServerID, f.UserID, ts); err != nil {
-		return f, err
+		return out, err
 	}
 	p.ForgetUser(f.ServerID, f.UserID)
-	return f, nil
+	return out, nil
 }
 
 // storeTokens writes ts as a new credential of (serverID, userID).

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/switchboard-mcp/switchboard/internal/store"
@@ -51,6 +52,13 @@ func WithReloadOnUnknownKey() Option {
 	return func(v *Vault) { v.autoReload = true }
 }
 
+// WithSealReload makes Seal reload the keyring first when it was last
+// loaded more than every ago, so that a replica learns within that bound
+// that another one rotated, and stops sealing with a retiring key.
+func WithSealReload(every time.Duration) Option {
+	return func(v *Vault) { v.sealReload = every }
+}
+
 // Vault is an unwrapped keyring. It is safe for concurrent use.
 type Vault struct {
 	w   KeyWrapper
@@ -63,6 +71,8 @@ type Vault struct {
 
 	rotating   sync.Mutex // held by RotateAll
 	autoReload bool       // WithReloadOnUnknownKey
+	sealReload time.Duration
+	loadedAt   atomic.Int64 // unix nanoseconds of the last keyring load
 
 	refreshMu   sync.Mutex // serializes reloads for unknown key IDs
 	lastRefresh time.Time
@@ -142,7 +152,19 @@ func (v *Vault) Reload(ctx context.Context) error {
 		}
 	}
 	v.keys, v.active = keys, active
+	v.loadedAt.Store(v.now().UnixNano())
 	return nil
+}
+
+// reloadIfStale reloads the keyring when WithSealReload is set and the
+// last load is older than its bound. A failed reload keeps the loaded keys.
+func (v *Vault) reloadIfStale() {
+	if v.sealReload <= 0 || v.now().UnixNano()-v.loadedAt.Load() < int64(v.sealReload) {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_ = v.Reload(ctx)
 }
 
 // refreshInterval bounds how often Unseal reloads the keyring for an

@@ -31,6 +31,11 @@ type RotateOptions struct {
 	BatchSize int
 	// Pause is slept between pages, to bound the load on a busy database.
 	Pause time.Duration
+	// Grace, when set, is waited after the first pass; a second pass then
+	// re-seals what other replicas sealed with the old key before they
+	// reloaded the keyring (WithSealReload bounds that), and only then are
+	// old keys retired. Set it above the replicas' seal-reload interval.
+	Grace time.Duration
 }
 
 // RotateReport is the outcome of RotateAll. It never holds key material.
@@ -75,9 +80,20 @@ func (v *Vault) RotateAll(ctx context.Context, rs RecordStore, opt RotateOptions
 	if err != nil {
 		return rep, fmt.Errorf("vault: rotate: %w", err)
 	}
-	for _, kind := range kinds {
-		if err := v.resealKind(ctx, rs, kind, opt, &rep); err != nil {
-			return rep, err
+	passes := 1
+	if opt.Grace > 0 {
+		passes = 2
+	}
+	for pass := 0; pass < passes; pass++ {
+		if pass > 0 {
+			if err := sleep(ctx, opt.Grace); err != nil {
+				return rep, err
+			}
+		}
+		for _, kind := range kinds {
+			if err := v.resealKind(ctx, rs, kind, opt, &rep); err != nil {
+				return rep, err
+			}
 		}
 	}
 	err = v.retireOld(ctx, rs, &rep)

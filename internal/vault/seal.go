@@ -37,6 +37,7 @@ func (v *Vault) Seal(plaintext []byte, kind, id string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	v.reloadIfStale()
 	v.mu.RLock()
 	keyID, aead := v.active, v.keys[v.active]
 	v.mu.RUnlock()

@@ -13,9 +13,14 @@ import (
 // record writes an audit event about the browser request r. denied, when
 // set, is the refusal's reason. A failure is logged and returned.
 func (h *Handler) record(r *http.Request, code string, u store.User, denied string, detail map[string]any) error {
+	return h.recordOn(r, code, u, denied, "", detail)
+}
+
+// recordOn is record for an event about upstream server ("" = none).
+func (h *Handler) recordOn(r *http.Request, code string, u store.User, denied, server string, detail map[string]any) error {
 	ev := store.AuditEvent{
 		Code: code, RequestID: identity.NewID("req"), ActorType: audit.ActorAnonymous, Method: "web",
-		Outcome: audit.OutcomeOK, ClientIP: clientIP(r), UserAgent: truncate(r.UserAgent(), 256),
+		Outcome: audit.OutcomeOK, ClientIP: clientIP(r), UserAgent: truncate(r.UserAgent(), 256), Server: server,
 	}
 	if u.ID != "" {
 		ev.ActorType, ev.ActorID, ev.ActorEmail = audit.ActorUser, u.ID, u.Email

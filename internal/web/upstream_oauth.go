@@ -17,7 +17,7 @@ import (
 type UpstreamConnector interface {
 	OAuthServer(ctx context.Context, name string) (store.Server, error)
 	StartOAuth(ctx context.Context, s store.Server, userID, startedBy, returnTo string) (string, error)
-	FinishOAuth(ctx context.Context, state, code, startedBy string) (store.OAuthFlow, error)
+	FinishOAuth(ctx context.Context, state, code, startedBy string) (upstream.Connected, error)
 	SyncAfterConnect(ctx context.Context, serverID, userID string) (bool, error)
 }
 
@@ -73,7 +73,7 @@ func (h *Handler) upstreamOAuthStart(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if err := policy.Authorize(p, action, s.Name); err != nil {
-		_ = h.record(r, audit.CodeUpstreamConnectFailed, u, "not allowed to connect", map[string]any{"server": s.Name})
+		_ = h.recordOn(r, audit.CodeUpstreamConnectFailed, u, "not allowed to connect", s.Name, map[string]any{"server": s.Name})
 		h.fail(w, r, http.StatusForbidden, "Only an administrator can connect the shared account of "+s.Name+".")
 		return
 	}
@@ -109,23 +109,24 @@ func (h *Handler) upstreamOAuthCallback(w http.ResponseWriter, r *http.Request) 
 		return
 	}
 	f, err := h.cfg.Upstream.FinishOAuth(r.Context(), q.Get("state"), q.Get("code"), u.ID)
-	detail := map[string]any{"server_id": f.ServerID, "shared": f.ServerID != "" && f.UserID == ""}
+	name := f.Server.Name
+	detail := map[string]any{"server_id": f.ServerID, "server": name, "shared": f.ServerID != "" && f.UserID == ""}
 	switch {
 	case errors.Is(err, upstream.ErrFlowUnknown), errors.Is(err, upstream.ErrFlowNotYours):
-		_ = h.record(r, audit.CodeUpstreamConnectFailed, u, err.Error(), detail)
+		_ = h.recordOn(r, audit.CodeUpstreamConnectFailed, u, err.Error(), name, detail)
 		h.fail(w, r, http.StatusBadRequest, err.Error())
 		return
 	case err != nil:
-		h.cfg.Logger.WarnContext(r.Context(), "upstream oauth callback failed", "server_id", f.ServerID, "err", err)
-		_ = h.record(r, audit.CodeUpstreamConnectFailed, u, "code exchange failed", detail)
+		h.cfg.Logger.WarnContext(r.Context(), "upstream oauth callback failed", "server", name, "server_id", f.ServerID, "err", err)
+		_ = h.recordOn(r, audit.CodeUpstreamConnectFailed, u, "code exchange failed", name, detail)
 		h.fail(w, r, http.StatusBadGateway, "The authorization server did not complete the connection. Try again.")
 		return
 	}
-	if err := h.record(r, audit.CodeUpstreamConnected, u, "", detail); err != nil {
+	if err := h.recordOn(r, audit.CodeUpstreamConnected, u, "", name, detail); err != nil {
 		h.serverError(w, r, err)
 		return
 	}
-	h.firstSync(r, f)
+	h.firstSync(r, f.OAuthFlow)
 	target := f.ReturnTo
 	if target == "" || !safeReturn(target) {
 		target = connectionsPath

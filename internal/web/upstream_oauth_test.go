@@ -128,3 +128,31 @@ func TestUpstreamOAuthRefusals(t *testing.T) {
 		t.Errorf("forged state: %d", w.Code)
 	}
 }
+
+// TestUpstreamOAuthFailureNamesServer: a callback whose code exchange
+// fails is audited with the server's name, so the trail can be searched
+// by server.
+func TestUpstreamOAuthFailureNamesServer(t *testing.T) {
+	e := newEnv(t, "https://sb.example")
+	_, s := withUpstream(t, e, store.ModePersonal)
+	se := e.login(t)
+	w := e.serve("GET", "/connections/oauth/start?server=prot", nil, se)
+	cb, err := url.Parse(atAS(t, w.Header().Get("Location")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := cb.Query()
+	q.Set("code", "not-the-code")
+	cb.RawQuery = q.Encode()
+	if w := e.serve("GET", cb.RequestURI(), nil, se); w.Code != http.StatusBadGateway {
+		t.Fatalf("callback with a bad code: %d", w.Code)
+	}
+	evs, err := e.st.ListAudit(t.Context(), store.AuditFilter{Code: audit.CodeUpstreamConnectFailed, Server: s.Name})
+	if err != nil || len(evs) != 1 {
+		t.Fatalf("connect_failed events for %s = %+v, %v", s.Name, evs, err)
+	}
+	if ev := evs[0]; ev.ActorID != e.user.ID || !strings.Contains(string(ev.Request), `"server":"prot"`) ||
+		!strings.Contains(string(ev.Request), s.ID) {
+		t.Errorf("event = %+v, request %s", ev, ev.Request)
+	}
+}

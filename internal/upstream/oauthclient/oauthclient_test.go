@@ -185,3 +185,58 @@ func authorize(t *testing.T, authURL, state string) string {
 	}
 	return loc.Query().Get("code")
 }
+
+// TestDiscoverOpenIDFallback finds an authorization server that publishes
+// only OpenID Connect discovery metadata, and the flow works with it.
+func TestDiscoverOpenIDFallback(t *testing.T) {
+	as := oauthtest.NewAS()
+	as.OIDCOnly = true
+	t.Cleanup(as.Close)
+	up := oauthtest.NewUpstream(as)
+	t.Cleanup(up.Close)
+	md, err := oauthclient.Discover(t.Context(), nil, up.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if md.Issuer != as.URL || md.AuthorizationEndpoint != as.URL+"/authorize" || md.TokenEndpoint != as.URL+"/token" {
+		t.Errorf("metadata = %+v", md)
+	}
+	if _, err := oauthclient.Register(t.Context(), nil, md, "switchboard", "http://127.0.0.1:1/cb", nil); err != nil {
+		t.Errorf("register with OpenID metadata: %v", err)
+	}
+}
+
+// TestDiscoverOpenIDIssuerPath: for an issuer with a path, OpenID
+// discovery appends the well-known suffix to the issuer, after the RFC
+// 8414 and inserted forms were not found.
+func TestDiscoverOpenIDIssuerPath(t *testing.T) {
+	mux := http.NewServeMux()
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	issuer := srv.URL + "/tenant"
+	var tried []string
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		tried = append(tried, r.URL.Path)
+		if r.URL.Path != "/tenant/.well-known/openid-configuration" {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.Write([]byte(`{"issuer":"` + issuer + `","authorization_endpoint":"` + issuer + `/authorize","token_endpoint":"` + issuer + `/token"}`))
+	})
+	mux.HandleFunc("GET /.well-known/oauth-protected-resource/mcp", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Write([]byte(`{"resource":"` + srv.URL + `/mcp","authorization_servers":["` + issuer + `"]}`))
+	})
+	md, err := oauthclient.Discover(t.Context(), nil, srv.URL+"/mcp")
+	if err != nil {
+		t.Fatalf("%v (tried %v)", err, tried)
+	}
+	if md.Issuer != issuer || md.TokenEndpoint != issuer+"/token" {
+		t.Errorf("metadata = %+v", md)
+	}
+	want := []string{"/.well-known/oauth-authorization-server/tenant", "/.well-known/openid-configuration/tenant", "/tenant/.well-known/openid-configuration"}
+	if got := tried[len(tried)-len(want):]; strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("metadata tried at %v, want the order %v", got, want)
+	}
+}

@@ -27,12 +27,16 @@ type AS struct {
 	AccessTTL atomic.Int64 // nanoseconds
 	// NoDCR hides the registration endpoint.
 	NoDCR bool
+	// OIDCOnly serves the metadata only at OpenID Connect discovery's
+	// /.well-known/openid-configuration, not at RFC 8414's path.
+	OIDCOnly bool
 	// FailRefresh makes every refresh fail with invalid_grant.
 	FailRefresh atomic.Bool
 
 	Refreshes     atomic.Int64 // refresh_token grants answered
 	Exchanges     atomic.Int64 // authorization_code grants answered
-	Registrations atomic.Int64
+	Registrations atomic.Int64 // POST /register requests received, answered or not
+	Discoveries   atomic.Int64 // metadata documents requested
 	ExpiredSeen   atomic.Int64 // expired tokens presented to Verify
 	// LastResource is the resource parameter of the last token request.
 	LastResource atomic.Value
@@ -60,7 +64,20 @@ func NewAS() *AS {
 	a := &AS{clients: map[string]string{}, codes: map[string]grant{}, access: map[string]grant{}, refresh: map[string]grant{}}
 	a.AccessTTL.Store(int64(time.Hour))
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /.well-known/oauth-authorization-server", a.metadata)
+	mux.HandleFunc("GET /.well-known/oauth-authorization-server", func(w http.ResponseWriter, r *http.Request) {
+		if a.OIDCOnly {
+			http.NotFound(w, r)
+			return
+		}
+		a.metadata(w, r)
+	})
+	mux.HandleFunc("GET /.well-known/openid-configuration", func(w http.ResponseWriter, r *http.Request) {
+		if !a.OIDCOnly {
+			http.NotFound(w, r)
+			return
+		}
+		a.metadata(w, r)
+	})
 	mux.HandleFunc("POST /register", a.register)
 	mux.HandleFunc("GET /authorize", a.authorize)
 	mux.HandleFunc("POST /token", a.token)
@@ -76,6 +93,7 @@ func (a *AS) AddClient(id, secret string) {
 }
 
 func (a *AS) metadata(w http.ResponseWriter, _ *http.Request) {
+	a.Discoveries.Add(1)
 	md := map[string]any{
 		"issuer":                           a.URL,
 		"authorization_endpoint":           a.URL + "/authorize",
@@ -90,6 +108,7 @@ func (a *AS) metadata(w http.ResponseWriter, _ *http.Request) {
 }
 
 func (a *AS) register(w http.ResponseWriter, r *http.Request) {
+	a.Registrations.Add(1)
 	if a.NoDCR {
 		http.NotFound(w, r)
 		return
@@ -103,7 +122,6 @@ func (a *AS) register(w http.ResponseWriter, r *http.Request) {
 	}
 	id, secret := "dcr-"+rand.Text()[:8], rand.Text()
 	a.AddClient(id, secret)
-	a.Registrations.Add(1)
 	a.mu.Lock()
 	a.issued = append(a.issued, secret)
 	a.mu.Unlock()
