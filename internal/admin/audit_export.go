@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/switchboard-mcp/switchboard/internal/audit"
@@ -33,6 +34,9 @@ func auditFilter(q url.Values) (store.AuditFilter, error) {
 		ActorID: q.Get("actor"), Endpoint: q.Get("endpoint"), Server: q.Get("server"),
 		Tool: q.Get("tool"), Code: q.Get("code"), Outcome: q.Get("outcome"), RequestID: q.Get("request_id"),
 		Text: q.Get("q"),
+	}
+	if strings.Contains(f.ActorID, "@") { // an e-mail address, not an ID
+		f.ActorID, f.ActorEmail = "", strings.ToLower(f.ActorID)
 	}
 	if len(f.Text) > maxTextQuery {
 		return f, invalid("q", "must be at most %d bytes", maxTextQuery)

@@ -3,6 +3,7 @@ package admin
 import (
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"testing"
@@ -216,6 +217,8 @@ func TestAuditList(t *testing.T) {
 		{"by server", "?server=b", []int64{2}},
 		{"by actor", "?actor=" + e.admin.ID + "&limit=2", []int64{6, 5}},
 		{"by unknown actor", "?actor=usr_nobody", nil},
+		{"by actor e-mail, any case", "?actor=" + url.QueryEscape(strings.ToUpper(e.admin.Email)) + "&limit=2", []int64{6, 5}},
+		{"by unknown e-mail", "?actor=nobody@example.com", nil},
 		{"since the future", "?since=" + time.Now().Add(time.Hour).UTC().Format(time.RFC3339), nil},
 		{"until the past", "?until=2000-01-01T00:00:00Z", nil},
 		{"since the past", "?since=2000-01-01T00:00:00Z&limit=1", []int64{6}},

@@ -110,3 +110,52 @@ func TestPutConnectionOAuthServer(t *testing.T) {
 	}
 	e.unchanged(t, before)
 }
+
+// TestCreateOAuthServerValidatesFirst: a request with any bad field is
+// refused before discovery, so it never registers a client at the
+// authorization server or even probes the upstream.
+func TestCreateOAuthServerValidatesFirst(t *testing.T) {
+	e := newEnv(t)
+	as := oauthtest.NewAS()
+	t.Cleanup(as.Close)
+	up := oauthtest.NewUpstream(as)
+	t.Cleanup(up.Close)
+	e.call(t, http.MethodPost, "/api/v1/servers", api.CreateServerRequest{Name: "taken", URL: up.URL, Auth: "oauth"}, http.StatusCreated, nil)
+	as.Registrations.Store(0)
+	as.Discoveries.Store(0)
+	up.Unauthorized.Store(0)
+
+	ok := api.CreateServerRequest{Name: "prot", URL: up.URL, Auth: "oauth", CredentialMode: store.ModePersonal}
+	for name, c := range map[string]struct {
+		edit   func(*api.CreateServerRequest)
+		status int
+		field  string
+	}{
+		"bad name":             {func(r *api.CreateServerRequest) { r.Name = "Bad_Name" }, 400, "name"},
+		"taken name":           {func(r *api.CreateServerRequest) { r.Name = "taken" }, 409, "name"},
+		"bad transport":        {func(r *api.CreateServerRequest) { r.Transport = "stdio" }, 400, "transport"},
+		"bad credential mode":  {func(r *api.CreateServerRequest) { r.CredentialMode = "team" }, 400, "credential_mode"},
+		"a static secret":      {func(r *api.CreateServerRequest) { r.Secret = "x" }, 400, "secret"},
+		"a header name":        {func(r *api.CreateServerRequest) { r.AuthHeader = "X-Key" }, 400, "auth_header"},
+		"secret without id":    {func(r *api.CreateServerRequest) { r.OAuthClientSecret = "s" }, 400, "oauth_client_id"},
+		"client id with space": {func(r *api.CreateServerRequest) { r.OAuthClientID = "a b" }, 400, "oauth_client_id"},
+		"bad scopes":           {func(r *api.CreateServerRequest) { r.OAuthScopes = `read "write` }, 400, "oauth_scopes"},
+		"plain http off loopback": {func(r *api.CreateServerRequest) {
+			r.URL = strings.Replace(up.URL, "127.0.0.1", "mcp.example.com", 1)
+		}, 400, "url"},
+	} {
+		req := ok
+		c.edit(&req)
+		r := e.call(t, http.MethodPost, "/api/v1/servers", req, c.status, nil)
+		if body := apiErrorBody(t, r); body.Field != c.field {
+			t.Errorf("%s: field = %q, want %q (%s)", name, body.Field, c.field, body.Message)
+		}
+	}
+	if n, d, u := as.Registrations.Load(), as.Discoveries.Load(), up.Unauthorized.Load(); n+d+u != 0 {
+		t.Errorf("bad requests reached the upstream: %d registrations, %d metadata fetches, %d probes", n, d, u)
+	}
+	e.call(t, http.MethodPost, "/api/v1/servers", ok, http.StatusCreated, nil)
+	if n := as.Registrations.Load(); n != 1 {
+		t.Errorf("registrations after the good request = %d, want 1", n)
+	}
+}

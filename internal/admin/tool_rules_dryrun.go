@@ -1,10 +1,13 @@
 package admin
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
+	"strings"
 
 	"github.com/switchboard-mcp/switchboard/internal/api"
 	"github.com/switchboard-mcp/switchboard/internal/audit"
@@ -14,6 +17,10 @@ import (
 	"github.com/switchboard-mcp/switchboard/internal/store"
 	"github.com/switchboard-mcp/switchboard/internal/toolname"
 )
+
+// ruleDenialPrefix starts the Error of a call a tool rule denied
+// (gateway/policy.go).
+const ruleDenialPrefix = "denied by rule "
 
 // Dry-run bounds.
 const (
@@ -56,7 +63,7 @@ func (a *API) dryRunToolRule(w http.ResponseWriter, r *http.Request, p identity.
 	if err != nil {
 		return err
 	}
-	evs, err := a.cfg.Store.ListAudit(ctx, store.AuditFilter{Endpoint: ep.Name, Code: audit.CodeToolCall, Limit: req.Last})
+	evs, err := a.recentCalls(ctx, ep.Name, req.Last)
 	if err != nil {
 		return err
 	}
@@ -69,6 +76,28 @@ func (a *API) dryRunToolRule(w http.ResponseWriter, r *http.Request, p identity.
 	}
 	writeJSON(w, http.StatusOK, res)
 	return nil
+}
+
+// recentCalls returns the last n tool calls of the endpoint, newest first:
+// the calls that ran and the calls a rule denied (a refusal of a tool that
+// is not enabled is not a rule's decision, so it is left out).
+func (a *API) recentCalls(ctx context.Context, endpoint string, n int) ([]store.AuditEvent, error) {
+	ran, err := a.cfg.Store.ListAudit(ctx, store.AuditFilter{Endpoint: endpoint, Code: audit.CodeToolCall, Limit: n})
+	if err != nil {
+		return nil, err
+	}
+	denied, err := a.cfg.Store.ListAudit(ctx, store.AuditFilter{Endpoint: endpoint, Code: audit.CodeToolDenied, Limit: n})
+	if err != nil {
+		return nil, err
+	}
+	evs := ran
+	for _, ev := range denied {
+		if strings.HasPrefix(ev.Error, ruleDenialPrefix) {
+			evs = append(evs, ev)
+		}
+	}
+	slices.SortFunc(evs, func(x, y store.AuditEvent) int { return cmp.Compare(y.Seq, x.Seq) })
+	return evs[:min(n, len(evs))], nil
 }
 
 // proposedRules returns the candidate rule and the endpoint's rules with
@@ -90,7 +119,10 @@ func (a *API) proposedRules(ctx context.Context, ep store.Endpoint, req api.DryR
 		if cand, err = newToolRule(req.CreateToolRuleRequest, ep.ID); err != nil {
 			return cand, nil, err
 		}
-		cand.ID = "dry-run"
+		cand.ID = "new"
+		if cand.Name == "" {
+			cand.Name = "the rule being tried"
+		}
 	}
 	cand.Enabled = true
 	var out []store.ToolRule
@@ -146,7 +178,7 @@ func (a *API) replay(ctx context.Context, ep store.Endpoint, cand store.ToolRule
 		}
 		if len(res.Samples) < maxDryRunSamples {
 			res.Samples = append(res.Samples, api.DryRunSample{Seq: ev.Seq, Time: ev.Time, Actor: ev.ActorEmail,
-				Tool: in.Tool, Decision: decisionWord(now.Allow) + " by " + now.Reason()})
+				Tool: in.Tool, Decision: decisionWord(now.Allow) + ": " + now.Reason()})
 		}
 	}
 	res.Summary = fmt.Sprintf("this rule would have denied %d of %d recent calls; %d calls allowed by the current rules would be denied, %d denied would be allowed",

@@ -216,13 +216,14 @@ type AuditEvent struct {
 // with Ascending they go up from AfterSeq, which is how verification,
 // export and sinks walk the trail in pages.
 type AuditFilter struct {
-	ActorID   string
-	Endpoint  string
-	Server    string
-	Tool      string
-	Code      string
-	Outcome   string
-	RequestID string
+	ActorID    string
+	ActorEmail string // matched as stored (lower case)
+	Endpoint   string
+	Server     string
+	Tool       string
+	Code       string
+	Outcome    string
+	RequestID  string
 	// Text matches events whose request, response or error contains it,
 	// ignoring ASCII case.
 	Text      string

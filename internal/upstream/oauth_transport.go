@@ -21,8 +21,20 @@ const (
 	// before it is sent.
 	refreshMargin = 60 * time.Second
 	// leaseTTL bounds how long one replica may hold a credential's refresh
-	// lease; the token request itself times out sooner.
-	leaseTTL = 30 * time.Second
+	// lease, and so how long a replica that dies holding it blocks the
+	// refresh everywhere else. A live holder is done well before: the
+	// token request gets refreshTimeout from the moment the lease is taken
+	// and storing the answer saveTimeout more, which leaves 5s for clock
+	// skew between replicas (each judges expiry by its own clock).
+	leaseTTL = 20 * time.Second
+	// refreshTimeout bounds the refresh grant, whatever the caller's
+	// context or the HTTP client allow.
+	refreshTimeout = 10 * time.Second
+	// saveTimeout bounds storing a refreshed token set. It runs even when
+	// the caller has gone: the authorization server may have rotated the
+	// refresh token already, and losing the new one would force the user
+	// to connect again.
+	saveTimeout = 5 * time.Second
 	// leasePoll is how often a replica that lost the lease race looks for
 	// the winner's new token.
 	leasePoll = 50 * time.Millisecond
@@ -147,7 +159,8 @@ func (t *tokenSource) load(ctx context.Context) (store.Credential, oauthclient.T
 }
 
 // refreshShared refreshes under the credential's lease. A replica that
-// does not get the lease waits for the holder's result; one that does
+// does not get the lease uses the current token while it is unexpired and
+// not rejected, else waits for the holder's result; one that gets it
 // re-reads the credential first, since another replica may have just
 // refreshed it.
 func (t *tokenSource) refreshShared(ctx context.Context, cred store.Credential, rejected string) (oauthclient.TokenSet, error) {
@@ -173,7 +186,12 @@ func (t *tokenSource) refreshShared(ctx context.Context, cred store.Credential, 
 		}
 		if ok {
 			defer t.release(name)
-			return t.refresh(ctx, ts)
+			return t.refresh(ctx, ts, now.Add(refreshTimeout))
+		}
+		if ts.AccessToken != rejected && ts.Fresh(now, 0) {
+			// Another replica is refreshing (or died doing so): the current
+			// token is still good, so use it rather than wait.
+			return ts, nil
 		}
 		select {
 		case <-ctx.Done():
@@ -191,15 +209,18 @@ func (t *tokenSource) release(name string) {
 	}
 }
 
-// refresh runs the refresh grant and stores the new token set. A refused
-// refresh marks the credential needs_reconnect; a transient failure keeps
-// the credential and fails this call.
-func (t *tokenSource) refresh(ctx context.Context, old oauthclient.TokenSet) (oauthclient.TokenSet, error) {
-	client, err := t.p.oauthClient(ctx, t.server)
+// refresh runs the refresh grant, which must finish by deadline, and
+// stores the new token set. A refused refresh marks the credential
+// needs_reconnect; a transient failure keeps the credential and fails
+// this call.
+func (t *tokenSource) refresh(ctx context.Context, old oauthclient.TokenSet, deadline time.Time) (oauthclient.TokenSet, error) {
+	rctx, cancel := context.WithDeadline(ctx, deadline)
+	defer cancel()
+	client, err := t.p.oauthClient(rctx, t.server)
 	if err != nil {
 		return oauthclient.TokenSet{}, err
 	}
-	ts, err := client.Refresh(ctx, old, time.Now())
+	ts, err := client.Refresh(rctx, old, time.Now())
 	if errors.Is(err, oauthclient.ErrRefreshRefused) {
 		t.p.cfg.Logger.Warn("upstream token refresh refused", "server", t.server.Name, "shared", t.userID == "", "err", err)
 		t.p.markStatus(t.server, t.userID, store.CredentialNeedsReconnect, "the authorization server refused the refresh token")
@@ -212,7 +233,9 @@ func (t *tokenSource) refresh(ctx context.Context, old oauthclient.TokenSet) (oa
 		}
 		return oauthclient.TokenSet{}, fmt.Errorf("refresh the token of %s: %w", t.server.Name, err)
 	}
-	if err := t.p.saveTokens(ctx, t.server.ID, t.userID, ts); err != nil {
+	sctx, scancel := context.WithTimeout(context.WithoutCancel(ctx), saveTimeout)
+	defer scancel()
+	if err := t.p.saveTokens(sctx, t.server.ID, t.userID, ts); err != nil {
 		return oauthclient.TokenSet{}, err
 	}
 	return ts, nil

@@ -368,3 +368,21 @@ func TestOAuthRefreshUnreachable(t *testing.T) {
 		t.Errorf("%d expired tokens reached the upstream", n)
 	}
 }
+
+// TestOAuthRemovedCredential: once a connection is removed (the user's
+// own delete or an admin's revoke, which call ForgetCredential), the
+// cached token is not used to open a new session.
+func TestOAuthRemovedCredential(t *testing.T) {
+	f := newOAuthFixture(t, store.ModePersonal)
+	f.connect(t, "u1", "alice")
+	if _, err := whoami(t, f.p, f.s, "u1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.st.DeleteCredential(t.Context(), f.s.ID, "u1"); err != nil {
+		t.Fatal(err)
+	}
+	f.p.ForgetCredential(f.s.ID, "u1")
+	if got, err := whoami(t, f.p, f.s, "u1"); !errors.Is(err, ErrNoCredential) {
+		t.Errorf("after removal: whoami = %q, %v; want ErrNoCredential", got, err)
+	}
+}

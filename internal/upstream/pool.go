@@ -239,9 +239,11 @@ func (p *Pool) Forget(serverID string) {
 
 // ForgetCredential closes the pooled session of (serverID, userID), e.g.
 // after that credential was replaced or revoked; userID "" is the shared
-// one. The next call reads the credential again.
+// one. Cached OAuth tokens go too: the next call reads the credential
+// again, and a removed one is not used any more.
 func (p *Pool) ForgetCredential(serverID, userID string) {
 	key := connKey{serverID, userID}
+	p.oauth.forget(key)
 	p.mu.Lock()
 	c, ok := p.conns[key]
 	delete(p.conns, key)

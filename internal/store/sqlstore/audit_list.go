@@ -61,7 +61,7 @@ func auditWhere(f store.AuditFilter) (string, []any) {
 		conds = append(conds, cond+" $"+strconv.Itoa(len(args)))
 	}
 	for _, eq := range []struct{ col, v string }{
-		{"actor_id", f.ActorID}, {"endpoint", f.Endpoint}, {"server", f.Server}, {"tool", f.Tool},
+		{"actor_id", f.ActorID}, {"actor_email", f.ActorEmail}, {"endpoint", f.Endpoint}, {"server", f.Server}, {"tool", f.Tool},
 		{"code", f.Code}, {"outcome", f.Outcome}, {"request_id", f.RequestID},
 	} {
 		if eq.v != "" {

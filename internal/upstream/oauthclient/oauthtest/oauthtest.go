@@ -32,11 +32,14 @@ type AS struct {
 	OIDCOnly bool
 	// FailRefresh makes every refresh fail with invalid_grant.
 	FailRefresh atomic.Bool
+	// HangRefresh makes refresh requests wait, unanswered, until the
+	// client gives up.
+	HangRefresh atomic.Bool
 
 	Refreshes     atomic.Int64 // refresh_token grants answered
 	Exchanges     atomic.Int64 // authorization_code grants answered
 	Registrations atomic.Int64 // POST /register requests received, answered or not
-	Discoveries   atomic.Int64 // metadata documents requested
+	Discoveries   atomic.Int64 // metadata documents served
 	ExpiredSeen   atomic.Int64 // expired tokens presented to Verify
 	// LastResource is the resource parameter of the last token request.
 	LastResource atomic.Value
@@ -157,6 +160,10 @@ func (a *AS) authorize(w http.ResponseWriter, r *http.Request) {
 func (a *AS) token(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseForm(); err != nil {
 		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "invalid_request"})
+		return
+	}
+	if a.HangRefresh.Load() && r.PostForm.Get("grant_type") == "refresh_token" {
+		<-r.Context().Done()
 		return
 	}
 	id, secret, ok := r.BasicAuth()
