@@ -44,6 +44,42 @@ func listCmd[T any](summary, example string,
 	}
 }
 
+// showCmd builds a "show" command: it fetches one named thing and prints
+// it, or the API's JSON with --json.
+func showCmd[T any](summary, example string,
+	fetch func(*apiclient.Client, context.Context, string) (*T, error),
+	print func(io.Writer, *T) error,
+) *command {
+	return &command{
+		name:    "show",
+		aliases: []string{"get"},
+		summary: summary,
+		args:    "NAME [flags]",
+		example: example,
+		setup: func(fs *flag.FlagSet) action {
+			asJSON := fs.Bool("json", false, "print the API's JSON")
+			return func(ctx context.Context, s *session, args []string) error {
+				name, err := oneArg(args, "NAME")
+				if err != nil {
+					return err
+				}
+				c, err := s.client()
+				if err != nil {
+					return err
+				}
+				v, err := fetch(c, ctx, name)
+				if err != nil {
+					return err
+				}
+				if *asJSON {
+					return printJSON(s.io.Out, v)
+				}
+				return print(s.io.Out, v)
+			}
+		},
+	}
+}
+
 // removeCmd builds a "remove" command that deletes one named thing.
 func removeCmd(summary, noun, example string, del func(*apiclient.Client, context.Context, string) error) *command {
 	return &command{

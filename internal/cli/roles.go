@@ -58,34 +58,9 @@ func permissionsText(ps []api.Permission, sep string) string {
 }
 
 func roleShowCmd() *command {
-	return &command{
-		name:    "show",
-		aliases: []string{"get"},
-		summary: "Show a role and its permissions",
-		args:    "NAME [flags]",
-		example: "switchboard role show team-a-editor\nswitchboard role show auditor --json",
-		setup: func(fs *flag.FlagSet) action {
-			asJSON := fs.Bool("json", false, "print the API's JSON")
-			return func(ctx context.Context, s *session, args []string) error {
-				name, err := oneArg(args, "NAME")
-				if err != nil {
-					return err
-				}
-				c, err := s.client()
-				if err != nil {
-					return err
-				}
-				r, err := c.GetRole(ctx, name)
-				if err != nil {
-					return err
-				}
-				if *asJSON {
-					return printJSON(s.io.Out, r)
-				}
-				return printRole(s.io.Out, r)
-			}
-		},
-	}
+	return showCmd("Show a role and its permissions",
+		"switchboard role show team-a-editor\nswitchboard role show auditor --json",
+		(*apiclient.Client).GetRole, printRole)
 }
 
 func printRole(w io.Writer, r *api.Role) error {

@@ -163,34 +163,9 @@ func printServers(w io.Writer, servers []api.Server) error {
 }
 
 func serverShowCmd() *command {
-	return &command{
-		name:    "show",
-		aliases: []string{"get"},
-		summary: "Show a server and its tool catalog",
-		args:    "NAME [flags]",
-		example: "switchboard server show github\nswitchboard server show github --json",
-		setup: func(fs *flag.FlagSet) action {
-			asJSON := fs.Bool("json", false, "print the API's JSON")
-			return func(ctx context.Context, s *session, args []string) error {
-				name, err := oneArg(args, "NAME")
-				if err != nil {
-					return err
-				}
-				c, err := s.client()
-				if err != nil {
-					return err
-				}
-				srv, err := c.GetServer(ctx, name)
-				if err != nil {
-					return err
-				}
-				if *asJSON {
-					return printJSON(s.io.Out, srv)
-				}
-				return printServer(s.io.Out, srv)
-			}
-		},
-	}
+	return showCmd("Show a server and its tool catalog",
+		"switchboard server show github\nswitchboard server show github --json",
+		(*apiclient.Client).GetServer, printServer)
 }
 
 func printServer(w io.Writer, srv *api.Server) error {
