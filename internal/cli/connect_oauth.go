@@ -90,7 +90,7 @@ type oauthAddOpts struct {
 }
 
 func (o *oauthAddOpts) flags(fs *flag.FlagSet) {
-	fs.StringVar(&o.clientID, "client-id", "", "auth oauth: `ID` of a client registered at the upstream's authorization server\n(only when it has no dynamic registration)")
+	fs.StringVar(&o.clientID, "client-id", "", "auth oauth: `ID` of a client registered at the upstream's authorization server, when it has no dynamic registration")
 	fs.BoolVar(&o.secretSrc.stdin, "client-secret-stdin", false, "auth oauth: read that client's secret from stdin")
 	fs.StringVar(&o.secretSrc.env, "client-secret-env", "", "auth oauth: read that client's secret from environment variable `VAR`")
 	fs.StringVar(&o.scopes, "scopes", "", "auth oauth: space-separated `SCOPES` to ask for (default: what the server advertises)")

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/switchboard-mcp/switchboard/internal/api"
 	"github.com/switchboard-mcp/switchboard/internal/apiclient"
@@ -129,6 +130,8 @@ func printServerAdded(s *session, resp *api.CreateServerResponse) {
 	fmt.Fprintf(w, "Added server %q (%s, auth %s, %s credential).\n", srv.Name,
 		orDefault(srv.Transport, "streamable-http"), orDefault(srv.Auth, "none"), orDefault(srv.CredentialMode, "shared"))
 	switch {
+	case resp.Sync == nil && srv.CredentialMode == "personal":
+		fmt.Fprintf(w, "The tool catalog syncs when the first user connects: switchboard connect %s\n", srv.Name)
 	case resp.Sync == nil:
 		fmt.Fprintf(w, "Tool catalog not synced. Sync it with: switchboard server sync %s\n", srv.Name)
 	case resp.Sync.Error != "":
@@ -154,7 +157,10 @@ func printServers(w io.Writer, servers []api.Server) error {
 	t := newTable(w, "NAME", "TRANSPORT", "AUTH", "CREDENTIAL", "TOOLS", "SYNCED", "URL")
 	for _, srv := range servers {
 		synced := fmtTimePtr(srv.SyncedAt, "never")
-		if srv.SyncError != "" {
+		switch {
+		case strings.HasPrefix(srv.SyncError, "waiting for"): // a personal server before its first connection
+			synced = "waiting"
+		case srv.SyncError != "":
 			synced = "failed"
 		}
 		t.row(srv.Name, srv.Transport, srv.Auth, srv.CredentialMode, fmt.Sprint(srv.ToolCount), synced, srv.URL)
