@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/switchboard-mcp/switchboard/internal/api"
 	"github.com/switchboard-mcp/switchboard/internal/audit"
@@ -111,15 +112,9 @@ func (a *API) createServer(w http.ResponseWriter, r *http.Request, p identity.Pr
 		}
 		owner = p.ID
 	}
-	var cred *store.Credential
-	if req.Secret != "" {
-		c := store.Credential{ID: identity.NewID("cr"), ServerID: s.ID, UserID: owner, Kind: store.CredentialStatic,
-			Status: store.CredentialConnected, CreatedAt: now, UpdatedAt: now}
-		sealed, err := a.cfg.Vault.Seal([]byte(req.Secret), "credential", c.ID)
-		if err != nil {
-			return err
-		}
-		c.Ciphertext, cred = sealed, &c
+	cred, err := a.sealStatic(s.ID, owner, req.Secret, now)
+	if err != nil {
+		return err
 	}
 	if err := a.cfg.Store.CreateServer(ctx, s, cred); err != nil {
 		if errors.Is(err, store.ErrConflict) {
@@ -128,21 +123,8 @@ func (a *API) createServer(w http.ResponseWriter, r *http.Request, p identity.Pr
 		return err
 	}
 	resp := api.CreateServerResponse{}
-	if !req.SkipSync && s.AuthMethod != store.AuthNone && cred == nil {
-		// Personal mode and nobody connected yet: keep the server and wait.
-		a.setSyncError(ctx, s, waitingForCredential)
-	} else if !req.SkipSync {
-		res, err := a.cfg.Pool.SyncAs(ctx, s, owner, now)
-		if err != nil {
-			// Nothing half-written: a server whose first sync fails is removed.
-			if derr := a.cfg.Store.DeleteServer(ctx, s.ID); derr != nil {
-				a.cfg.Logger.ErrorContext(ctx, "remove server after failed sync", "server", s.Name, "err", derr)
-			}
-			a.cfg.Logger.WarnContext(ctx, "first sync failed", "server", s.Name, "err", err)
-			return upstreamFailed("url", "could not list the tools of %s: %s; check the URL, transport and secret, or add it with --no-sync", s.URL, safeUpstreamError(err))
-		}
-		sr := apiSync(res)
-		resp.Sync = &sr
+	if resp.Sync, err = a.firstSync(ctx, s, owner, req.SkipSync, cred != nil, now); err != nil {
+		return err
 	}
 	if s, err := a.cfg.Store.GetServer(ctx, s.ID); err == nil {
 		resp.Server, err = a.serverView(ctx, s, true)
@@ -156,6 +138,45 @@ func (a *API) createServer(w http.ResponseWriter, r *http.Request, p identity.Pr
 	a.changed(ctx)
 	writeJSON(w, http.StatusCreated, resp)
 	return nil
+}
+
+// sealStatic returns the credential row of a static secret for
+// (serverID, owner), sealed; nil when there is no secret.
+func (a *API) sealStatic(serverID, owner, secret string, now time.Time) (*store.Credential, error) {
+	if secret == "" {
+		return nil, nil
+	}
+	c := store.Credential{ID: identity.NewID("cr"), ServerID: serverID, UserID: owner, Kind: store.CredentialStatic,
+		Status: store.CredentialConnected, CreatedAt: now, UpdatedAt: now}
+	sealed, err := a.cfg.Vault.Seal([]byte(secret), "credential", c.ID)
+	if err != nil {
+		return nil, err
+	}
+	c.Ciphertext = sealed
+	return &c, nil
+}
+
+// firstSync syncs a new server's catalog with owner's credential. A
+// server that needs a credential nobody has connected yet waits; one
+// whose first sync fails is removed again, so nothing is half-written.
+func (a *API) firstSync(ctx context.Context, s store.Server, owner string, skip, hasCred bool, now time.Time) (*api.SyncResult, error) {
+	if skip {
+		return nil, nil
+	}
+	if s.AuthMethod != store.AuthNone && !hasCred {
+		a.setSyncError(ctx, s, waitingForCredential)
+		return nil, nil
+	}
+	res, err := a.cfg.Pool.SyncAs(ctx, s, owner, now)
+	if err != nil {
+		if derr := a.cfg.Store.DeleteServer(ctx, s.ID); derr != nil {
+			a.cfg.Logger.ErrorContext(ctx, "remove server after failed sync", "server", s.Name, "err", derr)
+		}
+		a.cfg.Logger.WarnContext(ctx, "first sync failed", "server", s.Name, "err", err)
+		return nil, upstreamFailed("url", "could not list the tools of %s: %s; check the URL, transport and secret, or add it with --no-sync", s.URL, safeUpstreamError(err))
+	}
+	sr := apiSync(res)
+	return &sr, nil
 }
 
 // validateServer applies defaults and checks every field, reporting the

@@ -29,10 +29,10 @@ func TestDesignDocTimings(t *testing.T) {
 	}
 }
 
-// human writes d the way DESIGN.md does: "50 ms", "20 s", "10 min".
+// human writes d the way DESIGN.md does: "50 ms", "60 s", "10 min".
 func human(d time.Duration) string {
 	switch {
-	case d%time.Minute == 0:
+	case d >= 5*time.Minute && d%time.Minute == 0:
 		return fmt.Sprintf("%d min", d/time.Minute)
 	case d%time.Second == 0:
 		return fmt.Sprintf("%d s", d/time.Second)
