@@ -21,9 +21,9 @@ import (
 // The names and secrets of TestBrowserConnections. The secrets are
 // distinctive, so the leak scan cannot miss one.
 const (
-	bcEndpoint = "mine"             // endpoint over bcShared and bcServer
-	bcShared   = "up"               // shared-mode go-sdk upstream
-	bcServer   = "pers"             // personal-mode upstream, bearer per user
+	bcEndpoint = "mine" // endpoint over bcShared and bcServer
+	bcShared   = "up"   // shared-mode go-sdk upstream
+	bcServer   = "pers" // personal-mode upstream, bearer per user
 	bcTool     = bcServer + "__whoami"
 	bcEmail    = "dana@example.com" // member who connects in the browser
 	bcPassword = "dana-browser-password-Qz81"
@@ -105,39 +105,42 @@ type connectionsReport struct {
 	Cases          map[string]connectionsResult `json:"cases"`
 }
 
-// runConnectionsScript runs browser-connections.mjs with cases as dana and
-// returns what it saw in the one case it ran, after checking what every
-// step must hold: no error, no CSP violation, the secret never on a page.
-func runConnectionsScript(t *testing.T, node, script string, c connectionsCase) connectionsResult {
+// runConnectionsScript runs browser-connections.mjs with cases as dana, in
+// one browser, and returns what it saw in each case, after checking what
+// every step must hold: no error, no CSP violation, the secret never on
+// a page.
+func runConnectionsScript(t *testing.T, node, script string, cases ...connectionsCase) map[string]connectionsResult {
 	t.Helper()
-	arg, _ := json.Marshal([]connectionsCase{c})
+	arg, _ := json.Marshal(cases)
 	start := time.Now()
 	var r connectionsReport
 	stderr, err := runNode(t, 60*time.Second, node, script, []string{"SB_EMAIL=" + bcEmail, "SB_PASSWORD=" + bcPassword,
 		"SB_SECRET=" + bcDanaToken, "SB_CHROMIUM=" + chromiumPath}, &r, string(arg))
-	t.Logf("headless Chromium %s ran case %s in %v", r.BrowserVersion, c.Name, time.Since(start).Round(time.Millisecond))
+	t.Logf("headless Chromium %s ran %d case(s) in %v", r.BrowserVersion, len(cases), time.Since(start).Round(time.Millisecond))
 	if err != nil || !r.OK {
 		t.Fatalf("browser-connections failed: %v\n%s\nstderr:\n%s", err, r.Error, stderr)
 	}
-	got, ok := r.Cases[c.Name]
-	if !ok {
-		t.Fatalf("no result for case %s", c.Name)
-	}
-	if got.Error != "" {
-		t.Fatalf("in the browser (pages %v): %s\nat %s:\n%s\nscreenshot: %s", got.Steps, got.Error, got.AtURL, got.AtText, got.FailureScreenshot)
-	}
-	if len(got.CSPViolations) > 0 {
-		t.Errorf("the browser reported CSP violations: %q", got.CSPViolations)
-	}
-	if len(got.Leaks) > 0 {
-		t.Errorf("the page showed the secret just typed: %q", got.Leaks)
-	}
-	if got.Screenshot != "" {
-		if fi, err := os.Stat(got.Screenshot); err != nil || fi.Size() < 1000 {
-			t.Errorf("screenshot %s: %v", got.Screenshot, err)
+	for _, c := range cases {
+		got, ok := r.Cases[c.Name]
+		if !ok {
+			t.Fatalf("no result for case %s", c.Name)
+		}
+		if got.Error != "" {
+			t.Fatalf("case %s, in the browser (pages %v): %s\nat %s:\n%s\nscreenshot: %s", c.Name, got.Steps, got.Error, got.AtURL, got.AtText, got.FailureScreenshot)
+		}
+		if len(got.CSPViolations) > 0 {
+			t.Errorf("case %s: the browser reported CSP violations: %q", c.Name, got.CSPViolations)
+		}
+		if len(got.Leaks) > 0 {
+			t.Errorf("case %s: the page showed the secret just typed: %q", c.Name, got.Leaks)
+		}
+		if got.Screenshot != "" {
+			if fi, err := os.Stat(got.Screenshot); err != nil || fi.Size() < 1000 {
+				t.Errorf("screenshot %s: %v", got.Screenshot, err)
+			}
 		}
 	}
-	return got
+	return r.Cases
 }
 
 // TestBrowserConnections has a member in Debian's headless Chromium
@@ -216,10 +219,9 @@ func TestBrowserConnections(t *testing.T) {
 	}
 
 	var accessToken string
-	var export string
 	ok := t.Run("connect from consent", func(t *testing.T) {
 		got := runConnectionsScript(t, node, script, connectionsCase{Name: "consent", Kind: "consent", URL: authURL,
-			Server: bcServer, Callback: app.redirect, Screenshot: filepath.Join(shots, "connections-consent.png")})
+			Server: bcServer, Callback: app.redirect, Screenshot: filepath.Join(shots, "connections-consent.png")})["consent"]
 		wantSteps := []string{"/oauth/authorize", "/login", "/consent", "/connections", "/consent", "/connections", "/connections"}
 		if !slices.Equal(got.Steps, wantSteps) && !slices.Equal(got.Steps, wantSteps[1:]) {
 			t.Errorf("pages visited %v, want %v", got.Steps, wantSteps[1:])
@@ -323,9 +325,29 @@ func TestBrowserConnections(t *testing.T) {
 		}
 	})
 
+	// An OAuth upstream: Connect on My connections goes to the
+	// authorization server (which approves at once) and back.
+	as := oauthtest.NewAS()
+	t.Cleanup(as.Close)
+	oaUp := oauthtest.NewUpstream(as)
+	t.Cleanup(oaUp.Close)
+	// One browser run: remove the static secret, then connect the OAuth
+	// account.
+	var results map[string]connectionsResult
+	ok = t.Run("remove and connect in the browser", func(t *testing.T) {
+		cli.ok(t, "server", "add", bcOAuthServer, "--url", oaUp.URL, "--auth", "oauth", "--credential-mode", "personal")
+		results = runConnectionsScript(t, node, script,
+			connectionsCase{Name: "remove", Kind: "remove", URL: base + "/connections?server=" + bcServer, Server: bcServer,
+				Screenshot: filepath.Join(shots, "connections-removed.png")},
+			connectionsCase{Name: "oauth", Kind: "oauth", URL: base + "/connections?server=" + bcOAuthServer, Server: bcOAuthServer,
+				ASURL: as.URL, Sub: bcDanaSub, Screenshot: filepath.Join(shots, "connections-oauth.png")})
+	})
+	if !ok {
+		t.FailNow()
+	}
+
 	t.Run("remove on My connections", func(t *testing.T) {
-		got := runConnectionsScript(t, node, script, connectionsCase{Name: "remove", Kind: "remove",
-			URL: base + "/connections?server=" + bcServer, Server: bcServer, Screenshot: filepath.Join(shots, "connections-removed.png")})
+		got := results["remove"]
 		if !slices.Equal(got.Steps, []string{"/login", "/connections", "/connections"}) {
 			t.Errorf("pages visited %v, want sign-in, then My connections twice", got.Steps)
 		}
@@ -347,20 +369,10 @@ func TestBrowserConnections(t *testing.T) {
 		if len(list.Events) != 1 {
 			t.Errorf("%d %s events by dana, want 1", len(list.Events), audit.CodeCredentialRemoved)
 		}
-		export = cli.ok(t, "audit", "export", "--format", "jsonl")
 	})
 
-	// An OAuth upstream: Connect on My connections goes to the
-	// authorization server (which approves at once) and back.
-	as := oauthtest.NewAS()
-	t.Cleanup(as.Close)
-	oaUp := oauthtest.NewUpstream(as)
-	t.Cleanup(oaUp.Close)
 	t.Run("connect an OAuth upstream", func(t *testing.T) {
-		cli.ok(t, "server", "add", bcOAuthServer, "--url", oaUp.URL, "--auth", "oauth", "--credential-mode", "personal")
-		got := runConnectionsScript(t, node, script, connectionsCase{Name: "oauth", Kind: "oauth",
-			URL: base + "/connections?server=" + bcOAuthServer, Server: bcOAuthServer, ASURL: as.URL, Sub: bcDanaSub,
-			Screenshot: filepath.Join(shots, "connections-oauth.png")})
+		got := results["oauth"]
 		if r := got.RowBefore; r.Status != "not_connected" || !r.Focus || !slices.Equal(r.Links, []string{"Connect"}) || r.InputType != "" {
 			t.Errorf("%s's row before connecting: %+v; want not connected, highlighted, a Connect link and no secret field", bcOAuthServer, r)
 		}
@@ -377,8 +389,8 @@ func TestBrowserConnections(t *testing.T) {
 		if want := []string{"/connections", "/connections", "/connections/oauth/start", "/authorize", "/oauth/upstream/callback", "/connections"}; !slices.Equal(path, want) {
 			t.Errorf("the browser asked for %v (all: %v), want %v", path, got.Navigations, want)
 		}
-		if r := got.RowConnected; r.Status != "connected" || r.Shown != "connected" || !slices.Equal(r.Links, []string{"Reconnect"}) {
-			t.Errorf("%s's row after the flow: %+v; want connected with a Reconnect link", bcOAuthServer, r)
+		if r := got.RowConnected; r.Status != "connected" || r.Shown != "connected" || !r.Focus || !slices.Equal(r.Links, []string{"Reconnect"}) {
+			t.Errorf("%s's row after the flow: %+v; want connected, marked, with a Reconnect link", bcOAuthServer, r)
 		}
 		if n := as.Exchanges.Load(); n != 1 {
 			t.Errorf("the authorization server exchanged %d codes, want 1", n)
@@ -402,10 +414,10 @@ func TestBrowserConnections(t *testing.T) {
 		if len(list.Events) != 1 {
 			t.Errorf("%d %s events by dana, want 1", len(list.Events), audit.CodeUpstreamConnected)
 		}
-		export = cli.ok(t, "audit", "export", "--format", "jsonl")
 	})
 
 	t.Run("no secret leaks", func(t *testing.T) {
+		export := cli.ok(t, "audit", "export", "--format", "jsonl")
 		if err := gw.stop(); err != nil {
 			t.Errorf("stopping serve: %v", err)
 		}
@@ -434,6 +446,9 @@ func TestBrowserConnections(t *testing.T) {
 		}
 		secrets := map[string]string{"dana's personal token": bcDanaToken, "the admin's personal token": bcAdminToken,
 			"dana's password": bcPassword, "the OAuth access token": accessToken}
+		if len(as.Secrets()) < 3 {
+			t.Errorf("the authorization server issued %d secrets, so their scan proves little", len(as.Secrets()))
+		}
 		for i, s := range as.Secrets() {
 			secrets[fmt.Sprintf("upstream OAuth secret #%d", i)] = s
 		}

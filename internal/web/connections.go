@@ -61,6 +61,15 @@ func connectAction(s store.Server, returnTo string) string {
 	return "/connections/oauth/start?" + q.Encode()
 }
 
+// doneMessages are the notes shown after a redirect back to the page
+// (?done=…); anything else shows none.
+var doneMessages = map[string]string{
+	"saved":     "Saved.",
+	"1":         "Saved.",
+	"removed":   "Removed.",
+	"connected": "Connected.",
+}
+
 // connectionsPage serves GET /connections[?server=NAME&return_to=PATH].
 func (h *Handler) connectionsPage(w http.ResponseWriter, r *http.Request) {
 	cookie, u, ok := h.connectionsSession(w, r)
@@ -71,10 +80,7 @@ func (h *Handler) connectionsPage(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	msg := ""
-	if r.URL.Query().Get("done") != "" {
-		msg = "Saved."
-	}
+	msg := doneMessages[r.URL.Query().Get("done")]
 	h.renderConnections(w, r, http.StatusOK, u, cookie, returnTo, r.URL.Query().Get("server"), msg, "")
 }
 
@@ -196,7 +202,11 @@ func (h *Handler) connections(w http.ResponseWriter, r *http.Request) {
 	}
 	target := returnTo
 	if target == "" {
-		target = "/connections?" + url.Values{"server": {s.Name}, "done": {"1"}}.Encode()
+		done := "saved"
+		if r.PostFormValue("op") == "remove" {
+			done = "removed"
+		}
+		target = "/connections?" + url.Values{"server": {s.Name}, "done": {done}}.Encode() + "#server-" + url.PathEscape(s.Name)
 	}
 	http.Redirect(w, r, target, http.StatusSeeOther)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/url"
 
 	"github.com/switchboard-mcp/switchboard/internal/audit"
 	"github.com/switchboard-mcp/switchboard/internal/identity"
@@ -129,7 +130,7 @@ func (h *Handler) upstreamOAuthCallback(w http.ResponseWriter, r *http.Request) 
 	h.firstSync(r, f.OAuthFlow)
 	target := f.ReturnTo
 	if target == "" || !safeReturn(target) {
-		target = connectionsPath
+		target = connectionsPath + "?" + url.Values{"server": {name}, "done": {"connected"}}.Encode() + "#server-" + url.PathEscape(name)
 	}
 	http.Redirect(w, r, target, http.StatusSeeOther)
 }

@@ -256,9 +256,9 @@ async function oauthCase(page, c, out, step) {
   const li = page.locator(`ul.servers > li[data-server="${c.server}"]`);
   const connect = li.getByRole('link', { name: 'Connect' });
   out.connectHref = (await connect.getAttribute('href')) ?? '';
-  // The flow ends on /connections without a query (no return_to).
+  // The flow ends on /connections with the server marked and a note (no return_to).
   await Promise.all([
-    page.waitForURL((u) => u.pathname === '/connections' && u.search === ''),
+    page.waitForURL((u) => u.pathname === '/connections' && u.searchParams.get('done') === 'connected'),
     connect.click(),
   ]);
   step();
