@@ -21,7 +21,7 @@ func TestDesignDocTimings(t *testing.T) {
 	for name, d := range map[string]time.Duration{
 		"refreshMargin": refreshMargin, "leaseTTL": leaseTTL, "leasePoll": leasePoll,
 		"refreshTimeout": refreshTimeout, "saveTimeout": saveTimeout, "flowTTL": flowTTL,
-		"oauthclient.DefaultTimeout": oauthclient.DefaultTimeout,
+		"oauthclient.DefaultTimeout": oauthclient.DefaultTimeout, "DefaultRecheck": DefaultRecheck,
 	} {
 		if want := fmt.Sprintf("`%s` (%s", name, human(d)); !strings.Contains(doc, want) {
 			t.Errorf("DESIGN.md does not say %s)", want)

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
@@ -38,6 +39,9 @@ type Config struct {
 	OAuthRedirectURI string
 	// OAuthHTTP, optional, talks to upstream authorization servers.
 	OAuthHTTP *http.Client
+	// Recheck is how often a pooled session's credential is compared with
+	// the store (default DefaultRecheck; negative: never).
+	Recheck time.Duration
 }
 
 // Pool keeps one client session per (server, credential owner) and reuses
@@ -61,6 +65,9 @@ type conn struct {
 	ready chan struct{}
 	sess  *mcp.ClientSession
 	err   error
+
+	stamp   string       // credStamp when the session opened
+	checked atomic.Int64 // unix nanoseconds of the last credential check
 }
 
 // NewPool returns an empty pool.
@@ -73,6 +80,9 @@ func NewPool(cfg Config) *Pool {
 	}
 	if cfg.Version == "" {
 		cfg.Version = "dev"
+	}
+	if cfg.Recheck == 0 {
+		cfg.Recheck = DefaultRecheck
 	}
 	impl := &mcp.Implementation{Name: "switchboard", Version: cfg.Version}
 	return &Pool{
@@ -109,8 +119,23 @@ func (p *Pool) CallTool(ctx context.Context, s store.Server, userID, tool string
 }
 
 // session returns the pooled session, opening it if needed. Concurrent
-// callers share one connect attempt.
+// callers share one connect attempt. Every Recheck, one caller compares
+// the session's credential with the store, so that a revocation or a new
+// secret on another replica takes effect here too.
 func (p *Pool) session(ctx context.Context, s store.Server, userID string) (*mcp.ClientSession, error) {
+	sess, c, err := p.pooled(ctx, s, userID)
+	if err != nil || !p.due(s, c) || !p.stale(ctx, s, userID, c) {
+		return sess, err
+	}
+	p.cfg.Logger.Info("upstream credential changed; reconnecting", "server", s.Name, "shared", userID == "")
+	p.ForgetCredential(s.ID, userID)
+	sess, _, err = p.pooled(ctx, s, userID)
+	return sess, err
+}
+
+// pooled returns the pooled session of (s, userID) and its conn, opening
+// it if needed.
+func (p *Pool) pooled(ctx context.Context, s store.Server, userID string) (*mcp.ClientSession, *conn, error) {
 	key := connKey{s.ID, userID}
 	p.mu.Lock()
 	c, ok := p.conns[key]
@@ -118,19 +143,23 @@ func (p *Pool) session(ctx context.Context, s store.Server, userID string) (*mcp
 		c = &conn{ready: make(chan struct{})}
 		p.conns[key] = c
 		p.mu.Unlock()
+		// The stamp is read before the session opens: a change in between
+		// leaves an older stamp, which the next check catches.
+		c.stamp, _ = p.currentStamp(ctx, s, userID)
+		c.checked.Store(time.Now().UnixNano())
 		c.sess, c.err = p.open(s, userID)
 		close(c.ready)
 		if c.err != nil {
 			p.drop(key, nil)
 		}
-		return c.sess, c.err
+		return c.sess, c, c.err
 	}
 	p.mu.Unlock()
 	select {
 	case <-c.ready:
-		return c.sess, c.err
+		return c.sess, c, c.err
 	case <-ctx.Done():
-		return nil, ctx.Err()
+		return nil, c, ctx.Err()
 	}
 }
 
