@@ -9,6 +9,7 @@ import (
 
 	"github.com/switchboard-mcp/switchboard/internal/audit"
 	"github.com/switchboard-mcp/switchboard/internal/identity"
+	"github.com/switchboard-mcp/switchboard/internal/policy"
 	"github.com/switchboard-mcp/switchboard/internal/store"
 	"github.com/switchboard-mcp/switchboard/internal/upstream"
 )
@@ -144,6 +145,16 @@ func (h *Handler) connectionsSession(w http.ResponseWriter, r *http.Request) (st
 			target = "/connections"
 		}
 		http.Redirect(w, r, loginURL(target), http.StatusSeeOther)
+		return "", u, false
+	}
+	// The one boundary: managing one's own connections is connections.own.
+	p := identity.Principal{Type: audit.ActorUser, ID: u.ID, Email: u.Email, Role: u.Role}
+	if err := identity.ResolveAccess(r.Context(), h.cfg.Connections.Store, &p); err != nil {
+		h.serverError(w, r, err)
+		return "", u, false
+	}
+	if policy.Authorize(p, policy.ConnectionsOwn, "") != nil {
+		h.fail(w, r, http.StatusForbidden, "Your role does not let you manage connections. Ask an administrator.")
 		return "", u, false
 	}
 	return cookie, u, true
