@@ -147,3 +147,25 @@ func TestExplainByEndpointCondition(t *testing.T) {
 		}
 	}
 }
+
+// TestOpenRoutesAreDeliberate: the routes any principal may call (public,
+// any signed-in principal, or one's own things) are exactly this list, so
+// a new route that skips a real permission fails here until someone adds
+// it on purpose.
+func TestOpenRoutesAreDeliberate(t *testing.T) {
+	want := []string{
+		"GET /api/v1/openapi.json", "POST /api/v1/login", "POST /api/v1/cli/token", "GET /api/v1/me",
+		"GET /api/v1/grants", "DELETE /api/v1/grants/{id}",
+		"GET /api/v1/me/connections", "PUT /api/v1/me/connections/{server}", "DELETE /api/v1/me/connections/{server}",
+		"GET /api/v1/tokens", "POST /api/v1/tokens", "DELETE /api/v1/tokens/{id}",
+	}
+	var got []string
+	for _, rt := range (&API{}).routes() {
+		if rt.perm == policy.Public || rt.perm == policy.Authenticated || strings.HasSuffix(string(rt.perm), ".own") {
+			got = append(got, rt.pattern)
+		}
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("routes open to every principal changed (-want +got):\n%s", d)
+	}
+}
