@@ -61,11 +61,12 @@ func (s *Server) Consent(ctx context.Context, u store.User, req *AuthRequest) (C
 		}
 		cs := ConsentServer{Name: srv.Name, Description: srv.Description, CredentialMode: srv.CredentialMode}
 		if srv.CredentialMode == store.ModePersonal {
-			_, err := s.cfg.Store.GetCredential(ctx, srv.ID, u.ID)
+			c, err := s.cfg.Store.GetCredential(ctx, srv.ID, u.ID)
 			if err != nil && !errors.Is(err, store.ErrNotFound) {
 				return v, fmt.Errorf("consent: credential of %s: %w", srv.Name, err)
 			}
-			cs.NeedsConnect = err != nil
+			// Missing, or expired / needs_reconnect: connect (again) here.
+			cs.NeedsConnect = err != nil || !c.Usable()
 		}
 		v.Servers = append(v.Servers, cs)
 	}

@@ -143,3 +143,49 @@ func TestStaticConnectionEndToEnd(t *testing.T) {
 		}
 	}
 }
+
+// TestConsentOffersReconnect: a personal credential that needs to be
+// reconnected is offered on the consent page like a missing one.
+func TestConsentOffersReconnect(t *testing.T) {
+	e := newAuthEnv(t)
+	ctx := t.Context()
+	up := startWhoUpstream(t, map[string]string{"tok-r": "the admin"})
+	if _, err := e.admin.CreateServer(ctx, api.CreateServerRequest{Name: "gh", URL: up, Auth: store.AuthBearer,
+		CredentialMode: store.ModePersonal}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.admin.CreateEndpoint(ctx, api.CreateEndpointRequest{Name: "team", Servers: []string{"gh"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.admin.Connect(ctx, "gh", "tok-r"); err != nil {
+		t.Fatal(err)
+	}
+	srv, err := e.srv.store.GetServerByName(ctx, "gh")
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := e.srv.store.GetUserByEmail(ctx, adminEmail)
+	if err != nil {
+		t.Fatal(err)
+	}
+	show := func() bool {
+		t.Helper()
+		redirect := "http://127.0.0.1:9/callback"
+		_, challenge := pkce("rec0nnect-")
+		b := newBrowser(t, e)
+		p := b.login(t, b.get(t, e.authorizeURL(e.register(t, redirect), redirect, challenge, "team")))
+		return connectLinkRE.MatchString(p.body)
+	}
+	if show() {
+		t.Fatal("the consent page offers Connect for a connected credential")
+	}
+	if _, err := e.srv.store.UpdateCredential(ctx, srv.ID, u.ID, func(c store.Credential) (store.Credential, error) {
+		c.Status = store.CredentialNeedsReconnect
+		return c, nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if !show() {
+		t.Error("the consent page offers no Connect link for a credential that needs reconnecting")
+	}
+}
