@@ -22,6 +22,7 @@ func TestDesignDocTimings(t *testing.T) {
 		"refreshMargin": refreshMargin, "leaseTTL": leaseTTL, "leasePoll": leasePoll,
 		"refreshTimeout": refreshTimeout, "saveTimeout": saveTimeout, "flowTTL": flowTTL,
 		"oauthclient.DefaultTimeout": oauthclient.DefaultTimeout, "DefaultRecheck": DefaultRecheck,
+		"refreshBackoff": refreshBackoff,
 	} {
 		if want := fmt.Sprintf("`%s` (%s", name, human(d)); !strings.Contains(doc, want) {
 			t.Errorf("DESIGN.md does not say %s)", want)

@@ -98,6 +98,9 @@ type tokenSource struct {
 	mu     sync.Mutex // held while loading or refreshing
 	cached oauthclient.TokenSet
 	failed error // ErrNeedsReconnect once the credential is dead
+	// retryAt: after a transient refresh failure with no usable token,
+	// calls fail at once until then instead of each asking the AS again.
+	retryAt time.Time
 }
 
 // token returns an access token that is good for at least refreshMargin,
@@ -118,7 +121,16 @@ func (t *tokenSource) token(ctx context.Context, rejected string) (string, error
 		t.cached = ts
 		return ts.AccessToken, nil
 	}
+	usable := ts.AccessToken != rejected && ts.Fresh(now, 0)
+	if !usable && now.Before(t.retryAt) {
+		return "", fmt.Errorf("the token of %s expired and its authorization server failed to refresh it; retrying in %s",
+			t.server.Name, t.retryAt.Sub(now).Round(100*time.Millisecond))
+	}
 	fresh, err := t.refreshShared(ctx, cred, rejected)
+	t.retryAt = time.Time{}
+	if err != nil && !usable && transientRefresh(ctx, err) {
+		t.retryAt = time.Now().Add(refreshBackoff)
+	}
 	switch {
 	case err == nil && fresh.Fresh(time.Now(), 0):
 		t.cached = fresh
@@ -133,6 +145,17 @@ func (t *tokenSource) token(ctx context.Context, rejected string) (string, error
 		t.p.cfg.Logger.Warn("using the current token after a failed refresh", "server", t.server.Name, "err", err)
 		return ts.AccessToken, nil
 	}
+}
+
+// refreshBackoff is how long calls fail at once after a refresh failed
+// for a reason that may pass (the AS is down), when no token is usable.
+// A variable so that tests can shorten it.
+var refreshBackoff = 5 * time.Second
+
+// transientRefresh reports whether a refresh failure may pass by itself:
+// not a dead or missing credential, and not the caller giving up.
+func transientRefresh(ctx context.Context, err error) bool {
+	return !errors.Is(err, ErrNeedsReconnect) && !errors.Is(err, ErrNoCredential) && ctx.Err() == nil
 }
 
 // load reads and unseals the stored credential.

@@ -386,3 +386,36 @@ func TestOAuthRemovedCredential(t *testing.T) {
 		t.Errorf("after removal: whoami = %q, %v; want ErrNoCredential", got, err)
 	}
 }
+
+// TestOAuthRefreshBackoff: with the token expired and the authorization
+// server failing, one call asks it and the next ones fail at once until
+// the backoff ends; then the next call refreshes and succeeds.
+func TestOAuthRefreshBackoff(t *testing.T) {
+	old := refreshBackoff
+	refreshBackoff = 400 * time.Millisecond
+	t.Cleanup(func() { refreshBackoff = old })
+	f := newOAuthFixture(t, store.ModeShared)
+	f.as.AccessTTL.Store(int64(2 * time.Second)) // whole seconds: expires_in is an integer
+	f.connect(t, "", "service")
+	if _, err := whoami(t, f.p, f.s, ""); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(2100 * time.Millisecond) // expired
+	f.as.DownRefresh.Store(true)
+	for i := range 5 {
+		if _, err := whoami(t, f.p, f.s, ""); err == nil {
+			t.Fatalf("call %d with an expired token and a failing AS succeeded", i)
+		}
+	}
+	if n := f.as.RefreshTries.Load(); n != 1 {
+		t.Errorf("5 calls during the backoff asked the AS %d times, want 1", n)
+	}
+	f.as.DownRefresh.Store(false)
+	time.Sleep(refreshBackoff + 100*time.Millisecond)
+	if got, err := whoami(t, f.p, f.s, ""); err != nil || got != "sub=service" {
+		t.Fatalf("after the backoff, with the AS back: %q, %v", got, err)
+	}
+	if n := f.as.ExpiredSeen.Load(); n != 0 {
+		t.Errorf("%d expired tokens reached the upstream", n)
+	}
+}

@@ -35,8 +35,11 @@ type AS struct {
 	// HangRefresh makes refresh requests wait, unanswered, until the
 	// client gives up.
 	HangRefresh atomic.Bool
+	// DownRefresh answers refresh requests with 503, as a failing server.
+	DownRefresh atomic.Bool
 
 	Refreshes     atomic.Int64 // refresh_token grants answered
+	RefreshTries  atomic.Int64 // refresh_token requests received, answered or not
 	Exchanges     atomic.Int64 // authorization_code grants answered
 	Registrations atomic.Int64 // POST /register requests received, answered or not
 	Discoveries   atomic.Int64 // metadata documents served
@@ -157,13 +160,30 @@ func (a *AS) authorize(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, u.String(), http.StatusFound)
 }
 
+// refreshFault counts a refresh request and plays the configured fault;
+// it reports whether it answered (or dropped) the request.
+func (a *AS) refreshFault(w http.ResponseWriter, r *http.Request) bool {
+	if r.PostForm.Get("grant_type") != "refresh_token" {
+		return false
+	}
+	a.RefreshTries.Add(1)
+	switch {
+	case a.HangRefresh.Load():
+		<-r.Context().Done()
+		return true
+	case a.DownRefresh.Load():
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"error": "temporarily_unavailable"})
+		return true
+	}
+	return false
+}
+
 func (a *AS) token(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseForm(); err != nil {
 		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "invalid_request"})
 		return
 	}
-	if a.HangRefresh.Load() && r.PostForm.Get("grant_type") == "refresh_token" {
-		<-r.Context().Done()
+	if a.refreshFault(w, r) {
 		return
 	}
 	id, secret, ok := r.BasicAuth()
