@@ -77,7 +77,7 @@ func (a *API) putConnection(w http.ResponseWriter, r *http.Request, p identity.P
 	if err := a.record(ctx, p, audit.CodeCredentialSaved, target{server: s.Name}, nil, out); err != nil {
 		return err
 	}
-	a.syncIfWaiting(ctx, s, p.ID)
+	out.SyncError = a.syncIfWaiting(ctx, s, p.ID)
 	writeJSON(w, http.StatusOK, out)
 	return nil
 }
@@ -132,17 +132,19 @@ func (a *API) personalServer(ctx context.Context, name string) (store.Server, er
 
 // syncIfWaiting syncs the catalog of a personal server that has never
 // been synced, now that userID has connected. A failure is kept as the
-// server's SyncError; the connection itself stands.
-func (a *API) syncIfWaiting(ctx context.Context, s store.Server, userID string) {
+// server's SyncError and returned; the connection itself stands.
+func (a *API) syncIfWaiting(ctx context.Context, s store.Server, userID string) string {
 	if !s.SyncedAt.IsZero() {
-		return
+		return ""
 	}
 	if _, err := a.cfg.Pool.SyncAs(ctx, s, userID, a.cfg.Now().UTC()); err != nil {
 		a.cfg.Logger.WarnContext(ctx, "sync with a new connection failed", "server", s.Name, "err", err)
-		a.setSyncError(ctx, s, safeUpstreamError(err))
-		return
+		msg := safeUpstreamError(err)
+		a.setSyncError(ctx, s, msg)
+		return msg
 	}
 	a.changed(ctx)
+	return ""
 }
 
 func (a *API) setSyncError(ctx context.Context, s store.Server, msg string) {

@@ -254,6 +254,17 @@ func TestPersonalServerWaitsForCredential(t *testing.T) {
 	}
 	// The admin has no credential of their own: sync uses bob's.
 	e.call(t, "POST", "/api/v1/servers/gh/sync", nil, 200, nil)
+
+	// A first connection whose secret the upstream refuses: saved, and the
+	// answer says why the catalog could not be read.
+	e.call(t, "POST", "/api/v1/servers", api.CreateServerRequest{Name: "gl", URL: url, Auth: store.AuthBearer,
+		CredentialMode: store.ModePersonal}, 201, nil)
+	r = e.do(t, bobToken, "PUT", "/api/v1/me/connections/gl", api.SecretRequest{Secret: "tok-wrong"})
+	var conn api.Connection
+	decodeInto(t, r, &conn)
+	if r.status != 200 || conn.Status != store.CredentialConnected || conn.SyncError == "" || strings.Contains(string(r.body), "tok-wrong") {
+		t.Errorf("first connection with a refused secret: %s", r)
+	}
 }
 
 func decodeInto(t *testing.T, r response, out any) {

@@ -23,6 +23,9 @@ type Connection struct {
 	ExpiresAt   *time.Time `json:"expires_at,omitempty"`
 	LastError   string     `json:"last_error,omitempty"`
 	UpdatedAt   *time.Time `json:"updated_at,omitempty"`
+	// SyncError, set only in the answer to a connection that was the
+	// server's first, says why its tool catalog could not be read with it.
+	SyncError string `json:"sync_error,omitempty"`
 }
 
 // SecretRequest sets a static secret: the caller's own for PUT

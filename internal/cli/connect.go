@@ -60,8 +60,14 @@ func connectCmd() *command {
 				if *asJSON {
 					return printJSON(s.io.Out, conn)
 				}
-				_, err = fmt.Fprintf(s.io.Out, "Connected to %s (%s).\n", conn.Server, conn.Status)
-				return err
+				if _, err := fmt.Fprintf(s.io.Out, "Connected to %s (%s).\n", conn.Server, conn.Status); err != nil {
+					return err
+				}
+				if conn.SyncError != "" {
+					fmt.Fprintf(s.io.Err, "warning: the tool catalog of %s could not be read with this credential: %s\n"+
+						"Check the secret, or ask an admin to run: switchboard server sync %s\n", conn.Server, cell(conn.SyncError), conn.Server)
+				}
+				return nil
 			}
 		},
 	}
