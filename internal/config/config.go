@@ -18,6 +18,9 @@ type Config struct {
 	// MasterKey is the vault master key (base64 or hex). It may come only
 	// from SWITCHBOARD_MASTER_KEY, never from the file or a flag.
 	MasterKey Secret `json:"master_key"`
+	// MetricsToken, from SWITCHBOARD_METRICS_TOKEN only, lets scrapers
+	// that present it read /metrics; without it only loopback clients may.
+	MetricsToken Secret `json:"metrics_token"`
 	// PublicURL is the external base URL, used in OAuth metadata and
 	// links. Defaults to http://<addr>.
 	PublicURL string        `json:"public_url"`

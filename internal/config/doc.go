@@ -16,6 +16,7 @@
 //	database_url                          SWITCHBOARD_DATABASE_URL                          -database-url                          "" (SQLite at <data_dir>/switchboard.db)
 //	master_key_file                       SWITCHBOARD_MASTER_KEY_FILE                       -master-key-file                       <data_dir>/master.key
 //	master_key (env only, never printed)  SWITCHBOARD_MASTER_KEY                            (none)                                 "" (use master_key_file)
+//	metrics_token (env only, never printed) SWITCHBOARD_METRICS_TOKEN                       (none)                                 "" (loopback scrapers only)
 //	public_url                            SWITCHBOARD_PUBLIC_URL                            -public-url                            http://<addr>
 //	log.level                             SWITCHBOARD_LOG_LEVEL                             -log-level                             info
 //	log.format                            SWITCHBOARD_LOG_FORMAT                            -log-format                            text

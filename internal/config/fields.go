@@ -25,6 +25,7 @@ var fields = []field{
 	{path: "database_url", usage: "PostgreSQL URL; empty for SQLite in the data directory", ptr: func(c *Config) any { return &c.DatabaseURL }},
 	{path: "master_key_file", usage: "vault master key file (default <data-dir>/master.key)", ptr: func(c *Config) any { return &c.MasterKeyFile }},
 	{path: "master_key", usage: "vault master key, base64 or hex", ptr: func(c *Config) any { return &c.MasterKey }, secret: true},
+	{path: "metrics_token", usage: "bearer token for /metrics (empty = loopback clients only)", ptr: func(c *Config) any { return &c.MetricsToken }, secret: true},
 	{path: "public_url", usage: "external base URL (default http://<addr>)", ptr: func(c *Config) any { return &c.PublicURL }},
 	{path: "log.level", usage: "log level: debug, info, warn, error", ptr: func(c *Config) any { return &c.Log.Level }},
 	{path: "log.format", usage: "log format: text, json", ptr: func(c *Config) any { return &c.Log.Format }},

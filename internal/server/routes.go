@@ -14,7 +14,7 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("/mcp/{endpoint}", s.gateway)
 	mux.Handle("/api/", s.admin)
 	s.authRoutes(mux) // /oauth/, /.well-known/, /login, /logout, /consent, /assets/
-	mux.Handle("GET /metrics", s.metrics.Handler())
+	mux.Handle("GET /metrics", guardMetrics(s.metrics.Handler(), s.cfg.MetricsToken.Reveal()))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain")
 		_, _ = w.Write([]byte("ok\n"))
