@@ -67,10 +67,14 @@ func ServeCommand(ctx context.Context, args []string, _ io.Reader, stdout, stder
 		return err
 	}
 	defer s.Close()
-	fmt.Fprintf(stdout, "Switchboard %s listening on http://%s (data: %s)\n", Version, ln.Addr(), cfg.DataDir)
+	data, where := cfg.DataDir, "--data-dir "+cfg.DataDir
+	if cfg.DatabaseURL != "" { // the URL may hold a password: never print it
+		data, where = "PostgreSQL, master key in "+cfg.DataDir, "--database-url URL (the same database URL)"
+	}
+	fmt.Fprintf(stdout, "Switchboard %s listening on http://%s (data: %s)\n", Version, ln.Addr(), data)
 	if need, err := s.needsBootstrap(ctx); err == nil && need {
 		fmt.Fprintf(stdout, "No users yet. Create the first admin and its API token with:\n"+
-			"  switchboard admin bootstrap --email you@example.com --data-dir %s\n", cfg.DataDir)
+			"  switchboard admin bootstrap --email you@example.com %s\n", where)
 	}
 	return s.Serve(ctx, ln)
 }

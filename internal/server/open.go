@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/switchboard-mcp/switchboard/internal/config"
 	"github.com/switchboard-mcp/switchboard/internal/store"
+	"github.com/switchboard-mcp/switchboard/internal/store/postgres"
 	"github.com/switchboard-mcp/switchboard/internal/store/sqlite"
 	"github.com/switchboard-mcp/switchboard/internal/vault"
 )
@@ -19,7 +19,12 @@ import (
 // data directory is created 0700 when missing.
 func openStore(ctx context.Context, cfg config.Config) (store.Store, error) {
 	if cfg.DatabaseURL != "" {
-		return nil, errors.New("database_url: PostgreSQL support is not built yet; leave it empty to use SQLite")
+		st, err := postgres.Open(ctx, cfg.DatabaseURL)
+		if err != nil {
+			// pgx names host, user and database in its errors, never the password.
+			return nil, fmt.Errorf("database_url: %w", err)
+		}
+		return st, nil
 	}
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("create data directory: %w", err)

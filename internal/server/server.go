@@ -29,19 +29,20 @@ var Version = "dev"
 
 // Server is a running Switchboard: its store, services and HTTP handler.
 type Server struct {
-	cfg     config.Config
-	logger  *slog.Logger
-	store   store.Store
-	vault   *vault.Vault
-	audit   *audit.Writer
-	sinks   *sink.Runner
-	chain   *auditIntegrity // signed checkpoints and retention (audit_integrity.go)
-	metrics *telemetry.Metrics
-	pool    *upstream.Pool
-	gateway *gateway.Gateway
-	admin   *admin.API
-	auth    *authServices // sign-in and the OAuth authorization server (oauth.go)
-	handler http.Handler
+	cfg      config.Config
+	logger   *slog.Logger
+	store    store.Store
+	vault    *vault.Vault
+	audit    *audit.Writer
+	sinks    *sink.Runner
+	chain    *auditIntegrity // signed checkpoints and retention (audit_integrity.go)
+	metrics  *telemetry.Metrics
+	pool     *upstream.Pool
+	gateway  *gateway.Gateway
+	admin    *admin.API
+	auth     *authServices // sign-in and the OAuth authorization server (oauth.go)
+	replicas *replicas     // config changes between replicas on PostgreSQL (replicas.go)
+	handler  http.Handler
 }
 
 // New opens everything that cfg describes. notice receives one-time
@@ -85,6 +86,7 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, notice io.
 		return nil, err
 	}
 	s.handler = s.routes()
+	s.startReplicas(nil)
 	return s, nil
 }
 
@@ -111,7 +113,7 @@ func (s *Server) buildServices(ctx context.Context, verifier *identity.Verifier)
 	}
 	s.admin, err = admin.New(admin.Config{
 		Store: s.store, Vault: s.vault, Pool: s.pool, Audit: s.audit, Verifier: verifier, VaultRotateGrace: grace,
-		Logger: s.logger, PublicURL: s.cfg.PublicURL, OnChange: s.gateway.Reload,
+		Logger: s.logger, PublicURL: s.cfg.PublicURL, OnChange: s.configChanged,
 		Signer: s.chain.signer, OAuthTokens: s.auth.access,
 		Logins: s.auth.logins, CLICodes: s.auth.cli, CheckRedirectURIs: oauth.CheckRedirectURIs,
 	})
@@ -154,6 +156,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 // Close releases everything New opened, in reverse order.
 func (s *Server) Close() error {
 	var errs []error
+	s.replicas.close() // nil-safe
 	if s.pool != nil {
 		s.pool.Close()
 	}

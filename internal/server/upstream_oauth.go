@@ -19,7 +19,7 @@ func (s *Server) reloadAfterConnect(ctx context.Context) {
 	if s.gateway == nil {
 		return
 	}
-	if err := s.gateway.Reload(ctx); err != nil {
+	if err := s.configChanged(ctx); err != nil {
 		s.logger.WarnContext(ctx, "gateway reload after upstream connect failed", "err", err)
 	}
 }
