@@ -26,6 +26,7 @@ const (
 type env struct {
 	bin     string
 	home    string
+	dbURL   string // PostgreSQL database of the run; "" = SQLite in the data dir
 	gw      *gatewayProc
 	cli     *cliRunner
 	token   string // the admin's API token
@@ -56,13 +57,23 @@ type madeCall struct {
 // survive a dead upstream, and shut down cleanly, with no secret in the
 // logs.
 func TestEndToEnd(t *testing.T) {
+	runEndToEnd(t, "")
+}
+
+// TestEndToEndPostgres runs the same scenario with the store on a fresh
+// PostgreSQL database (serve --database-url), as a replica would.
+func TestEndToEndPostgres(t *testing.T) {
+	runEndToEnd(t, freshE2EPostgres(t))
+}
+
+func runEndToEnd(t *testing.T, dbURL string) {
 	if runtime.GOOS == "windows" {
 		t.Skip("the end-to-end test stops the gateway with SIGTERM")
 	}
 	if testing.Short() {
 		t.Skip("the end-to-end test builds the binary and runs npm peers")
 	}
-	e := &env{bin: testenv.BuildBinary(t, "./cmd/switchboard"), home: t.TempDir()}
+	e := &env{bin: testenv.BuildBinary(t, "./cmd/switchboard"), home: t.TempDir(), dbURL: dbURL}
 	// Setup steps are fatal: nothing after them works without them. The
 	// checks after them run on regardless, so one report shows every problem.
 	step := func(name string, f func(*testing.T)) {
@@ -75,8 +86,8 @@ func TestEndToEnd(t *testing.T) {
 	// Processes and servers that outlive a step are started here, on the
 	// top-level test, so that their cleanup runs when the whole test ends.
 	dataDir := filepath.Join(t.TempDir(), "data") // serve must create it
-	e.gw = startGateway(t, e.bin, dataDir, minimalEnv(e.home,
-		"SWITCHBOARD_LOG_LEVEL=debug", "SWITCHBOARD_GATEWAY_CALL_TIMEOUT=8s"))
+	e.gw = startGateway(t, e.bin, dataDir, minimalEnv(e.home, append(e.dbEnv(),
+		"SWITCHBOARD_LOG_LEVEL=debug", "SWITCHBOARD_GATEWAY_CALL_TIMEOUT=8s")...))
 	step("serve", e.checkServe)
 	step("bootstrap", e.bootstrap)
 

@@ -30,6 +30,12 @@ func (e *env) checkServe(t *testing.T) {
 		}
 	}
 	hint := "switchboard admin bootstrap --email you@example.com --data-dir " + e.gw.dataDir
+	if _, err := os.Stat(filepath.Join(e.gw.dataDir, "switchboard.db")); e.dbURL != "" && err == nil {
+		t.Errorf("serve --database-url created a SQLite database in %s", e.gw.dataDir)
+	}
+	if e.dbURL != "" {
+		hint = "switchboard admin bootstrap --email you@example.com --database-url URL (the same database URL)"
+	}
 	out, err := e.gw.stdout.waitFor(startTimeout, e.gw.exited, func(s string) bool { return strings.Contains(s, hint) })
 	if err != nil {
 		t.Errorf("serve stdout does not say how to bootstrap (%q): %v\n%s", hint, err, out)
@@ -44,7 +50,7 @@ func (e *env) checkServe(t *testing.T) {
 // bootstrap creates the first admin with the local command, as serve's
 // hint says, and points the CLI at the gateway with its token.
 func (e *env) bootstrap(t *testing.T) {
-	boot := &cliRunner{bin: e.bin, env: minimalEnv(e.home)}
+	boot := &cliRunner{bin: e.bin, env: minimalEnv(e.home, e.dbEnv()...)}
 	out := boot.ok(t, "admin", "bootstrap", "--email", adminEmail, "--data-dir", e.gw.dataDir)
 	e.token = tokenFromBootstrap(out)
 	if !strings.HasPrefix(e.token, "sbt_") {
@@ -181,4 +187,13 @@ func (e *env) createEndpoint(t *testing.T) {
 			t.Errorf("%s is %s, want %s", ref, tool.State, want)
 		}
 	}
+}
+
+// dbEnv is the environment that points serve and local commands at the
+// run's PostgreSQL database, if any.
+func (e *env) dbEnv() []string {
+	if e.dbURL == "" {
+		return nil
+	}
+	return []string{"SWITCHBOARD_DATABASE_URL=" + e.dbURL}
 }
