@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	mrand "math/rand/v2"
 	"sync"
 	"time"
 
@@ -188,10 +189,16 @@ func (w *Writer) collect(batch []*pending) []*pending {
 	return batch
 }
 
+// maxConflicts bounds how often one batch is chained again after other
+// writers (replicas sharing the database) moved the head first.
+const maxConflicts = 8
+
 func (w *Writer) commit(batch []*pending) {
 	err := w.tryCommit(batch)
-	if errors.Is(err, store.ErrConflict) {
-		// Another writer moved the head: reload it and chain again once.
+	for try := 1; errors.Is(err, store.ErrConflict) && try <= maxConflicts; try++ {
+		// Another writer moved the head: reload it and chain again, after
+		// a short random pause so that two replicas stop colliding.
+		time.Sleep(time.Duration(mrand.Int64N(int64(try) * int64(time.Millisecond))))
 		if err = w.loadHead(context.Background()); err == nil {
 			err = w.tryCommit(batch)
 		}
@@ -206,22 +213,30 @@ func (w *Writer) commit(batch []*pending) {
 
 func (w *Writer) tryCommit(batch []*pending) error {
 	events := make([]store.AuditEvent, len(batch))
-	seq, prev := w.seq, w.hash
 	for i, p := range batch {
-		seq++
-		p.ev.Seq, p.ev.PrevHash = seq, prev
-		h := chainHash(prev, seq, p.body)
-		p.ev.Hash, prev = h, h
 		events[i] = p.ev
+	}
+	link := func(head int64, prev []byte, evs []store.AuditEvent) {
+		seq := head
+		for i := range evs {
+			seq++
+			h := chainHash(prev, seq, batch[i].body)
+			evs[i].Seq, evs[i].PrevHash, evs[i].Hash = seq, prev, h
+			prev = h
+		}
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), w.cfg.Timeout)
 	defer cancel()
-	if err := w.cfg.Store.AppendAudit(ctx, events); err != nil {
+	if err := w.cfg.Store.AppendAuditChain(ctx, events, link); err != nil {
 		return fmt.Errorf("audit: append %d events: %w", len(events), err)
 	}
-	w.seq, w.hash = seq, prev
+	for i, p := range batch {
+		p.ev = events[i]
+	}
+	last := events[len(events)-1]
+	w.seq, w.hash = last.Seq, last.Hash
 	if w.cfg.OnCommit != nil {
-		w.cfg.OnCommit(seq)
+		w.cfg.OnCommit(last.Seq)
 	}
 	return nil
 }

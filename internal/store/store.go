@@ -94,6 +94,12 @@ type Audit interface {
 	// follow the current head without gaps, or ErrConflict is returned and
 	// nothing is written.
 	AppendAudit(ctx context.Context, events []AuditEvent) error
+	// AppendAuditChain appends events chained onto the current head, in
+	// one transaction that excludes every other appender (on PostgreSQL,
+	// across replicas, with an advisory lock): link gets the head's Seq
+	// and Hash (0 and nil for an empty trail) and sets Seq, PrevHash and
+	// Hash of each event. link may run more than once.
+	AppendAuditChain(ctx context.Context, events []AuditEvent, link func(headSeq int64, headHash []byte, events []AuditEvent)) error
 	// AuditHead returns the event with the highest Seq, or ErrNotFound.
 	AuditHead(ctx context.Context) (AuditEvent, error)
 	GetAudit(ctx context.Context, seq int64) (AuditEvent, error)

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -61,6 +62,57 @@ func (s *Store) AppendAudit(ctx context.Context, events []store.AuditEvent) erro
 				return err
 			}
 			i++
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("append audit: %w", err)
+	}
+	return nil
+}
+
+// auditChainLock is the PostgreSQL advisory lock key that serializes
+// appends to the audit chain across replicas ("sbaudit" in ASCII).
+const auditChainLock int64 = 0x7362617564697400
+
+// AppendAuditChain appends events linked onto the head read inside the
+// same transaction, so that writers on several replicas never race for
+// the next Seq. SQLite needs no lock: its writes are serialized already.
+func (s *Store) AppendAuditChain(ctx context.Context, events []store.AuditEvent, link func(int64, []byte, []store.AuditEvent)) error {
+	if len(events) == 0 {
+		return nil
+	}
+	headStmt, err := s.prepare(ctx, `SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1`)
+	if err != nil {
+		return fmt.Errorf("append audit: %w", err)
+	}
+	var inserts []*sql.Stmt
+	for chunk := range slices.Chunk(events, auditRowsPerInsert) {
+		st, err := s.prepare(ctx, insertAuditQuery(len(chunk)))
+		if err != nil {
+			return fmt.Errorf("append audit: %w", err)
+		}
+		inserts = append(inserts, st)
+	}
+	err = s.updateLocked(ctx, func(c conn) error {
+		if s.d.Flavor == Postgres {
+			if _, err := c.exec(ctx, `SELECT pg_advisory_xact_lock($1)`, auditChainLock); err != nil {
+				return err
+			}
+		}
+		var head int64
+		var hash []byte
+		switch err := inTx(ctx, c, headStmt).QueryRowContext(ctx).Scan(&head, &hash); {
+		case errors.Is(err, sql.ErrNoRows):
+			head, hash = 0, nil
+		case err != nil:
+			return err
+		}
+		link(head, hash, events)
+		for i, chunk := 0, 0; i < len(events); i, chunk = i+auditRowsPerInsert, chunk+1 {
+			if err := s.insertAudit(ctx, inTx(ctx, c, inserts[chunk]), events[i:min(i+auditRowsPerInsert, len(events))]); err != nil {
+				return err
+			}
 		}
 		return nil
 	})

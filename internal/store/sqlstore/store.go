@@ -102,9 +102,25 @@ func (s *Store) view(ctx context.Context, fn func(conn) error) error {
 // update runs fn in a read-write transaction and commits it. When the
 // dialect reports a transient failure, the whole transaction runs again.
 func (s *Store) update(ctx context.Context, fn func(conn) error) error {
+	return s.updateWith(ctx, s.d.writeTxOptions(), fn)
+}
+
+// updateLocked is update at READ COMMITTED, for transactions that take an
+// advisory lock first: every statement after the lock then sees what the
+// previous holder committed, where a serializable snapshot, taken before
+// the wait, would not.
+func (s *Store) updateLocked(ctx context.Context, fn func(conn) error) error {
+	var opts *sql.TxOptions
+	if s.d.Flavor == Postgres {
+		opts = &sql.TxOptions{Isolation: sql.LevelReadCommitted}
+	}
+	return s.updateWith(ctx, opts, fn)
+}
+
+func (s *Store) updateWith(ctx context.Context, opts *sql.TxOptions, fn func(conn) error) error {
 	var err error
 	for attempt := range maxAttempts {
-		if err = s.updateOnce(ctx, fn); err == nil || !s.d.retryable(err) {
+		if err = s.updateOnce(ctx, opts, fn); err == nil || !s.d.retryable(err) {
 			return err
 		}
 		if werr := backoff(ctx, attempt); werr != nil {
@@ -114,8 +130,8 @@ func (s *Store) update(ctx context.Context, fn func(conn) error) error {
 	return err
 }
 
-func (s *Store) updateOnce(ctx context.Context, fn func(conn) error) error {
-	tx, err := s.write.BeginTx(ctx, s.d.writeTxOptions())
+func (s *Store) updateOnce(ctx context.Context, opts *sql.TxOptions, fn func(conn) error) error {
+	tx, err := s.write.BeginTx(ctx, opts)
 	if err != nil {
 		return err
 	}
