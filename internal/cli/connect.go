@@ -28,8 +28,7 @@ func connectCmd() *command {
 		refused: secretFlags,
 		setup: func(fs *flag.FlagSet) action {
 			var src secretSource
-			fs.BoolVar(&src.stdin, "secret-stdin", false, "read your secret from stdin")
-			fs.StringVar(&src.env, "secret-env", "", "read your secret from environment variable `VAR`")
+			src.flags(fs, "your", "")
 			asJSON := fs.Bool("json", false, "print the API's JSON answer")
 			return func(ctx context.Context, s *session, args []string) error {
 				name, err := oneArg(args, "SERVER")
@@ -191,8 +190,7 @@ func serverSetSecretCmd() *command {
 		refused: secretFlags,
 		setup: func(fs *flag.FlagSet) action {
 			var src secretSource
-			fs.BoolVar(&src.stdin, "secret-stdin", false, "read the secret from stdin")
-			fs.StringVar(&src.env, "secret-env", "", "read the secret from environment variable `VAR`")
+			src.flags(fs, "the", "")
 			asJSON := fs.Bool("json", false, "print the API's JSON answer")
 			return func(ctx context.Context, s *session, args []string) error {
 				name, err := oneArg(args, "NAME")

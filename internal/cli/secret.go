@@ -3,6 +3,7 @@ package cli
 import (
 	"bufio"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -28,6 +29,16 @@ var secretFlags = map[string]string{
 type secretSource struct {
 	stdin bool
 	env   string
+}
+
+// flags registers --secret-stdin and --secret-env on fs; whose is "your"
+// or "the", and note, if not empty, is added to each flag's help.
+func (src *secretSource) flags(fs *flag.FlagSet, whose, note string) {
+	if note != "" {
+		note = " (" + note + ")"
+	}
+	fs.BoolVar(&src.stdin, "secret-stdin", false, "read "+whose+" secret from stdin"+note)
+	fs.StringVar(&src.env, "secret-env", "", "read "+whose+" secret from environment variable `VAR`"+note)
 }
 
 func (src secretSource) set() bool { return src.stdin || src.env != "" }
