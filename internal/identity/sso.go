@@ -28,6 +28,7 @@ const (
 	ReasonSSOEmail         = "sso_email_unverified"   // no email, or not verified by the provider
 	ReasonSSODomain        = "sso_domain_not_allowed" // JIT refused the email's domain
 	ReasonSSOGroups        = "sso_bad_groups_claim"   // the groups claim is not a string or a list of them
+	ReasonSSOSubject       = "sso_subject_mismatch"   // the email's account is bound to another subject
 )
 
 // SSOConfig configures sign-in through an OpenID Connect provider.
@@ -243,23 +244,55 @@ func stringsClaim(v any) ([]string, bool) {
 	return nil, false
 }
 
-// findUser returns the user of the verified email, creating it when JIT
-// allows. Disabled users are refused.
+// findUser returns the user bound to the ID token's subject. A subject
+// seen for the first time finds the user of its verified email (created
+// when JIT allows) and is bound to it, unless that user is bound to
+// another subject already: an address that moved to another person at
+// the provider must not open the first person's account. Disabled users
+// are refused.
 func (s *SSO) findUser(ctx context.Context, c idClaims) (store.User, bool, error) {
 	email, err := NormalizeEmail(c.Email)
-	if err != nil || !c.Verified {
+	if err != nil || !c.Verified || c.Subject == "" {
 		return store.User{}, false, &LoginError{Reason: ReasonSSOEmail}
 	}
-	u, err := s.cfg.Store.GetUserByEmail(ctx, email)
-	created := false
-	if errors.Is(err, store.ErrNotFound) {
-		u, created, err = s.createUser(ctx, email, c.Name)
-	}
+	u, created, err := s.userOfSubject(ctx, c.Subject, email, c.Name)
 	if err != nil {
 		return store.User{}, false, err
 	}
 	if u.Disabled {
 		return u, false, &LoginError{Reason: ReasonDisabled, User: u}
+	}
+	return u, created, nil
+}
+
+// userOfSubject resolves (and on first sight binds) the subject.
+func (s *SSO) userOfSubject(ctx context.Context, subject, email, name string) (store.User, bool, error) {
+	id, err := s.cfg.Store.GetSSOIdentity(ctx, s.cfg.Issuer, subject)
+	if err == nil {
+		u, err := s.cfg.Store.GetUser(ctx, id.UserID)
+		return u, false, err
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return store.User{}, false, err
+	}
+	u, err := s.cfg.Store.GetUserByEmail(ctx, email)
+	created := false
+	if errors.Is(err, store.ErrNotFound) {
+		u, created, err = s.createUser(ctx, email, name)
+	}
+	if err != nil {
+		return store.User{}, false, err
+	}
+	err = s.cfg.Store.LinkSSOIdentity(ctx, store.SSOIdentity{Issuer: s.cfg.Issuer, Subject: subject, UserID: u.ID, CreatedAt: s.cfg.Now().UTC()})
+	if errors.Is(err, store.ErrConflict) {
+		// Bound to another subject, or a concurrent first sign-in of this
+		// subject won: only the latter may go on.
+		if id, gerr := s.cfg.Store.GetSSOIdentity(ctx, s.cfg.Issuer, subject); gerr == nil && id.UserID == u.ID {
+			return u, created, nil
+		}
+		return store.User{}, false, &LoginError{Reason: ReasonSSOSubject, User: u}
+	}
+	if err != nil {
+		return store.User{}, false, fmt.Errorf("bind sso subject: %w", err)
 	}
 	return u, created, nil
 }

@@ -93,3 +93,31 @@ func TestSSOFinishChecksStateFirst(t *testing.T) {
 		t.Error("NewSSO without a store succeeded")
 	}
 }
+
+// TestSSOBindsSubject: the first SSO sign-in binds the account to the
+// provider's subject. The same subject keeps the account when its email
+// changes; another subject with that account's email is refused.
+func TestSSOBindsSubject(t *testing.T) {
+	st := newStore(t)
+	s, err := NewSSO(SSOConfig{Store: st, Issuer: "https://idp.example.com", ClientID: "c",
+		RedirectURL: "https://sb.example.com/login/sso/callback", JIT: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := t.Context()
+	ann, created, err := s.findUser(ctx, idClaims{Subject: "sub-ann", Email: "ann@example.com", Verified: true})
+	if err != nil || !created {
+		t.Fatalf("first sign-in: %+v created %v, %v", ann, created, err)
+	}
+	again, _, err := s.findUser(ctx, idClaims{Subject: "sub-ann", Email: "ann.smith@example.com", Verified: true})
+	if err != nil || again.ID != ann.ID {
+		t.Errorf("same subject, new email: %+v, %v; want ann's account", again, err)
+	}
+	_, _, err = s.findUser(ctx, idClaims{Subject: "sub-other", Email: "ann@example.com", Verified: true})
+	if le, ok := errors.AsType[*LoginError](err); !ok || le.Reason != ReasonSSOSubject {
+		t.Errorf("another subject with ann's email: %v; want %s", err, ReasonSSOSubject)
+	}
+	if _, _, err := s.findUser(ctx, idClaims{Email: "bob@example.com", Verified: true}); err == nil {
+		t.Error("an ID token without a subject signed in")
+	}
+}

@@ -27,6 +27,7 @@ type Store interface {
 	OAuthClients
 	OAuthGrants
 	Groups
+	SSOIdentities
 	EndpointGrants
 	ToolRules
 	ServiceAccounts

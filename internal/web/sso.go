@@ -135,6 +135,7 @@ var ssoMessages = map[string]string{
 	identity.ReasonSSODomain:   "Accounts for this email domain are not created automatically. Ask an admin to add you.",
 	identity.ReasonDisabled:    "This account is disabled. Ask an admin.",
 	identity.ReasonSSOEmail:    "The sign-in provider did not confirm a verified email address for you.",
+	identity.ReasonSSOSubject:  "This email address belongs to a Switchboard account that signs in with another identity at the provider. Ask an admin.",
 }
 
 // ssoFailed records a refused SSO sign-in and shows the sign-in page.
