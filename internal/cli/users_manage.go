@@ -33,7 +33,7 @@ func userCreateCmd() *command {
 		setup: func(fs *flag.FlagSet) action {
 			o := &userCreateOpts{}
 			fs.StringVar(&o.email, "email", "", "the user's `EMAIL` (required)")
-			fs.StringVar(&o.role, "role", "", "`ROLE`: admin, editor, auditor or member (required)")
+			fs.StringVar(&o.role, "role", "", "`ROLE`: admin, editor, auditor, member or a custom role from `switchboard role list` (required)")
 			fs.StringVar(&o.name, "name", "", "display `NAME`")
 			fs.BoolVar(&o.passwordStdin, "password-stdin", false, "read the initial password from stdin")
 			fs.BoolVar(&o.json, "json", false, "print the API's JSON")

@@ -13,6 +13,10 @@ import (
 // list (config imports nothing internal).
 var ssoRoles = []string{"admin", "editor", "auditor", "member"}
 
+// roleNameRE is the shape of a custom role's name; serve checks at start
+// that such a role exists.
+var roleNameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,39}$`)
+
 var (
 	domainRE = regexp.MustCompile(`^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$`)
 	claimRE  = regexp.MustCompile(`^[A-Za-z0-9_:./-]{1,200}$`)
@@ -51,7 +55,8 @@ func (c SSOConfig) validate() []error {
 	}
 	check(c.GroupsClaim != "" && !claimRE.MatchString(c.GroupsClaim), "sso.groups_claim",
 		"must be a claim name such as groups")
-	check(!slices.Contains(ssoRoles, c.DefaultRole), "sso.default_role", "must be one of "+strings.Join(ssoRoles, ", "))
+	check(!slices.Contains(ssoRoles, c.DefaultRole) && !roleNameRE.MatchString(c.DefaultRole), "sso.default_role",
+		"must be one of "+strings.Join(ssoRoles, ", ")+", or the name of a custom role")
 	return errs
 }
 

@@ -39,7 +39,8 @@ func TestValidateSSO(t *testing.T) {
 		{"domains without jit", func(c *Config) { on(c); c.SSO.AllowedDomains = List{"example.com"} }, []string{"sso.allowed_domains: applies only"}},
 		{"bad domain", func(c *Config) { on(c); c.SSO.JIT, c.SSO.AllowedDomains = true, List{"@Example.com"} }, []string{`sso.allowed_domains: "@Example.com"`}},
 		{"bad claim", func(c *Config) { on(c); c.SSO.GroupsClaim = "my groups" }, []string{"sso.groups_claim: must be a claim name"}},
-		{"bad role", func(c *Config) { on(c); c.SSO.DefaultRole = "root" }, []string{"sso.default_role: must be one of admin, editor, auditor, member"}},
+		{"bad role", func(c *Config) { on(c); c.SSO.DefaultRole = "Root Users" }, []string{"sso.default_role: must be one of admin, editor, auditor, member, or the name of a custom role"}},
+		{"custom role name", func(c *Config) { on(c); c.SSO.DefaultRole = "team-a-viewer" }, nil},
 		{"everything at once", func(c *Config) {
 			c.SSO = SSOConfig{IssuerURL: "ftp://x", Scopes: List{"email"}, DefaultRole: "", GroupsClaim: "a b"}
 		}, []string{"sso.issuer_url:", "sso.client_id:", "sso.scopes:", "sso.groups_claim:", "sso.default_role:"}},

@@ -1,6 +1,9 @@
 package server
 
 import (
+	"context"
+	"fmt"
+	"github.com/switchboard-mcp/switchboard/internal/store"
 	"strings"
 
 	"github.com/switchboard-mcp/switchboard/internal/identity"
@@ -16,6 +19,11 @@ func (s *Server) newSSO() (*identity.SSO, error) {
 	c := s.cfg.SSO
 	if !c.Enabled() {
 		return nil, nil
+	}
+	if c.DefaultRole != "" && !store.IsBuiltinRole(c.DefaultRole) {
+		if _, err := s.store.GetRoleByName(context.Background(), c.DefaultRole); err != nil {
+			return nil, fmt.Errorf("sso.default_role: no role named %q (create it with `switchboard role create`, or use member): %w", c.DefaultRole, err)
+		}
 	}
 	return identity.NewSSO(identity.SSOConfig{
 		Store: s.store, Issuer: c.IssuerURL, ClientID: c.ClientID, ClientSecret: c.ClientSecret.Reveal(),

@@ -2,8 +2,11 @@ package server
 
 import (
 	"html"
+	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -334,4 +337,21 @@ func TestSSOFlowExpires(t *testing.T) {
 		t.Fatalf("a callback after the flow expired: %d", p.status)
 	}
 	e.wantEvent(t, audit.CodeLoginFailed, identity.ReasonSSOState)
+}
+
+// TestSSODefaultRoleMustExist: a custom sso.default_role that names no
+// role stops serve at start, with the setting named.
+func TestSSODefaultRoleMustExist(t *testing.T) {
+	cfg := config.Default()
+	cfg.DataDir = t.TempDir()
+	cfg.MasterKeyFile = filepath.Join(cfg.DataDir, "master.key")
+	cfg.SSO = config.SSOConfig{IssuerURL: "http://127.0.0.1:9/idp", ClientID: "sb", Scopes: config.List{"openid", "email"},
+		JIT: true, DefaultRole: "ghost-role"}
+	if err := cfg.Validate(); err != nil {
+		t.Fatalf("a custom role name is valid config: %v", err)
+	}
+	_, err := New(t.Context(), cfg, slog.New(slog.DiscardHandler), io.Discard)
+	if err == nil || !strings.Contains(err.Error(), `sso.default_role: no role named "ghost-role"`) {
+		t.Fatalf("New with an unknown default role: %v", err)
+	}
 }
