@@ -148,7 +148,13 @@ func browserLogin(ctx context.Context, s *session) (*api.LoginResponse, error) {
 	results := make(chan callbackResult, 1)
 	srv := &http.Server{Handler: callbackHandler(state, results), ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = srv.Serve(ln) }()
-	defer srv.Close()
+	defer func() {
+		// Let the browser's page finish before the port closes: Close here
+		// could cut the "Signed in" / "cancelled" answer short.
+		sctx, scancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer scancel()
+		_ = srv.Shutdown(sctx)
+	}()
 
 	fmt.Fprintf(s.io.Err, "Opening the browser to sign in. If it does not open, visit:\n  %s\n", page)
 	if err := s.io.OpenBrowser(page); err != nil {
@@ -192,6 +198,9 @@ func callbackHandler(state string, results chan<- callbackResult) http.Handler {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.Header().Set("Cache-Control", "no-store")
 		_, _ = fmt.Fprintln(w, msg)
+		if f, ok := w.(http.Flusher); ok {
+			f.Flush() // the answer is on its way before the command may end
+		}
 		select {
 		case results <- res:
 		default: // an answer was already taken
