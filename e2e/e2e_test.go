@@ -63,7 +63,7 @@ func TestEndToEnd(t *testing.T) {
 // TestEndToEndPostgres runs the same scenario with the store on a fresh
 // PostgreSQL database (serve --database-url), as a replica would.
 func TestEndToEndPostgres(t *testing.T) {
-	runEndToEnd(t, freshE2EPostgres(t))
+	runEndToEnd(t, testenv.FreshPostgres(t))
 }
 
 func runEndToEnd(t *testing.T, dbURL string) {

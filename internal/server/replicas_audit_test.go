@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"github.com/switchboard-mcp/switchboard/internal/testenv"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -15,7 +16,7 @@ import (
 // one PostgreSQL database at once; every event is recorded and the chain
 // they make together verifies.
 func TestReplicasShareOneAuditChain(t *testing.T) {
-	dsn := freshServerPostgres(t)
+	dsn := testenv.FreshPostgres(t)
 	const perReplica, callers = 400, 8
 	var failed atomic.Int64
 	var wg sync.WaitGroup

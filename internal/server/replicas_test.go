@@ -3,15 +3,12 @@ package server
 import (
 	"context"
 	"crypto/rand"
-	"database/sql"
+	"github.com/switchboard-mcp/switchboard/internal/testenv"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
-	"net/url"
-	"os"
 	"slices"
-	"strings"
 	"testing"
 	"time"
 
@@ -29,7 +26,7 @@ import (
 // database; tools enabled and disabled through one replica's API appear
 // and disappear in the other's tools/list within a second or two.
 func TestReplicasFollowConfigChanges(t *testing.T) {
-	dsn := freshServerPostgres(t)
+	dsn := testenv.FreshPostgres(t)
 	key := make([]byte, 32)
 	rand.Read(key)
 	a, b := startReplica(t, dsn, key), startReplica(t, dsn, key)
@@ -119,36 +116,4 @@ func startReplica(t *testing.T, dsn string, key []byte) *replicaEnv {
 		r.srv.Close()
 	})
 	return r
-}
-
-// freshServerPostgres creates an empty database on
-// SWITCHBOARD_TEST_POSTGRES_DSN, dropped at the end; without it, skips.
-func freshServerPostgres(t *testing.T) string {
-	t.Helper()
-	server := os.Getenv("SWITCHBOARD_TEST_POSTGRES_DSN")
-	if server == "" {
-		t.Skip("SWITCHBOARD_TEST_POSTGRES_DSN is not set")
-	}
-	u, err := url.Parse(server)
-	if err != nil || !strings.HasPrefix(u.Scheme, "postgres") {
-		t.Skip("SWITCHBOARD_TEST_POSTGRES_DSN is not a postgres:// URL")
-	}
-	db, err := sql.Open("pgx", server)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	name := "sbrep_" + strings.ToLower(rand.Text()[:16])
-	if _, err := db.ExecContext(t.Context(), `CREATE DATABASE `+name); err != nil {
-		t.Fatalf("create database: %v", err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		if _, err := db.ExecContext(ctx, `DROP DATABASE IF EXISTS `+name+` WITH (FORCE)`); err != nil {
-			t.Errorf("drop database %s: %v", name, err)
-		}
-	})
-	u.Path = "/" + name
-	return u.String()
 }

@@ -392,7 +392,7 @@ func TestOAuthRemovedCredential(t *testing.T) {
 // the backoff ends; then the next call refreshes and succeeds.
 func TestOAuthRefreshBackoff(t *testing.T) {
 	old := refreshBackoff
-	refreshBackoff = 400 * time.Millisecond
+	refreshBackoff = 3 * time.Second // far longer than 5 calls take on a busy machine
 	t.Cleanup(func() { refreshBackoff = old })
 	f := newOAuthFixture(t, store.ModeShared)
 	f.as.AccessTTL.Store(int64(2 * time.Second)) // whole seconds: expires_in is an integer

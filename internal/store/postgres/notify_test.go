@@ -2,6 +2,7 @@ package postgres_test
 
 import (
 	"context"
+	"github.com/switchboard-mcp/switchboard/internal/testenv"
 	"os"
 	"testing"
 	"time"
@@ -12,9 +13,9 @@ import (
 // TestNotifierReachesOtherReplicas: a notice from one replica reaches the
 // other's listener and not the sender's own.
 func TestNotifierReachesOtherReplicas(t *testing.T) {
-	dsn := os.Getenv(dsnEnv)
+	dsn := os.Getenv(testenv.PostgresEnv)
 	if dsn == "" {
-		t.Skip(dsnEnv + " is not set")
+		t.Skip(testenv.PostgresEnv + " is not set")
 	}
 	a, b := postgres.NewNotifier(dsn, "replica-a"), postgres.NewNotifier(dsn, "replica-b")
 	ctx, cancel := context.WithCancel(t.Context())
